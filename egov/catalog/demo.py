@@ -1,0 +1,16 @@
+"""The demo procedures (loaded by seed_demo), written from the domain notes section 9."""
+
+from pathlib import Path
+
+from .format import load_text
+from .services import import_definition
+
+FOLDER = Path(__file__).resolve().parent / "demo_procedures"
+
+
+def load_demo_procedures():
+    """Import and publish every demo procedure; yields one line per file. Idempotent."""
+    for path in sorted(FOLDER.glob("*.yaml")):
+        definition = load_text(path.read_text(encoding="utf-8"), name=path.name)
+        result = import_definition(definition, publish=True)
+        yield f"{path.name}: {result.describe()}"

@@ -1,0 +1,21 @@
+"""The Celery application.
+
+Periodic work lives here in one place so an operator sees every beat entry at once.
+Tasks run after commit (see egov.common.tasks.enqueue_after_commit); the periodic sweeps
+catch anything a dead worker or a lost message left behind.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings.base")
+
+app = Celery("egov")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # viewflow timers (step budgets) and the dossier deadline sweep
+    "fire-due-timers": {"task": "egov.dossiers.tasks.fire_due_timers", "schedule": 60.0},
+}

@@ -1,0 +1,13 @@
+"""Search text with Vietnamese diacritics folded, so 'dang ky khai sinh' finds 'Đăng ký khai sinh'."""
+
+import unicodedata
+
+
+def fold(text):
+    """Lower-case, strip diacritics (including đ → d) and collapse spaces."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.lower().split())

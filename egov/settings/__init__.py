@@ -1,0 +1,1 @@
+"""Settings by run mode: base (embedded default), production, test."""

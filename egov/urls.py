@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from egov.common import views as common_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", include("egov.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", common_views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("egov.accounts.urls")),
+    path("", common_views.home, name="home"),
+]
+
+admin.site.site_header = "Một Cửa"
+admin.site.site_title = "Một Cửa"
