@@ -28,3 +28,49 @@ def demo_agencies(db):
 
     import_agencies(yaml.safe_load((DATA / "agencies.yaml").read_text(encoding="utf-8")))
     return {agency.code: agency for agency in Agency.objects.all()}
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo province: agencies, one user per role, the demo procedures published."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from egov.accounts.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    return {user.username: user for user in User.objects.all()}
+
+
+def make_pdf(pages=1):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def pdf_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def build(name="paper.pdf"):
+        return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
+
+    return build

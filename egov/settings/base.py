@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "egov.calendar",
     "egov.audit",
     "egov.catalog",
+    "egov.dossiers",
+    "egov.integrations",
+    "workflows",
     "egov.api",
     "egov.demo",
 ]

@@ -1,0 +1,299 @@
+"""Dossiers (hồ sơ): what an applicant filed, its papers, its clock, its hand-overs, its fee.
+
+Everything here is written by :mod:`egov.dossiers.services` only. The handling state
+(which task is open, for which role at which agency) lives in the workflow
+(:mod:`workflows.models`); the dossier keeps what the applicant, the register and the
+statistics need to know.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+def new_lookup_key():
+    return "".join(secrets.choice(LOOKUP_KEY_ALPHABET) for _ in range(8))
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("By post")
+    API = "api", _("Through another system")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting intake")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+        REFUSED = "refused", _("Refused at intake")
+        REDIRECTED = "redirected", _("Not within scope")
+        IN_PROGRESS = "in_progress", _("In processing")
+        AWAITING_PARTNER = "awaiting_partner", _("Awaiting partner agencies")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        READY_FOR_RETURN = "ready_for_return", _("Result ready")
+        RETURNED = "returned", _("Returned")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = (
+        Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.IN_PROGRESS, Status.AWAITING_PARTNER,
+        Status.AWAITING_APPROVAL, Status.AWAITING_PAYMENT, Status.READY_FOR_RETURN,
+    )  # fmt: skip
+    FINAL_STATUSES = (Status.REFUSED, Status.REDIRECTED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN)
+
+    class Payment(models.TextChoices):
+        NOT_REQUIRED = "not_required", _("No fee")
+        PENDING = "pending", _("To be paid")
+        PAID = "paid", _("Paid")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
+    lookup_key = models.CharField(_("lookup key"), max_length=12, default=new_lookup_key)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("applicant")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossiers_created",
+        verbose_name=_("created by"),
+    )
+    version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure version")
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
+    applicant_type = models.CharField(_("applicant type"), max_length=20, default="individual")
+    data = models.JSONField(_("form data"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    receiving_agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_received",
+        verbose_name=_("receiving unit"),
+    )
+    deciding_agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers_decided",
+        verbose_name=_("deciding agency"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # The legal due date, moved on by clock pauses (supplements requested during handling).
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The new date promised in the apology (Mẫu 04); the dossier is still judged on due_at.
+    extended_due_at = models.DateTimeField(_("extended due at"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("result issued at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
+    time_limit = models.JSONField(_("time limit applied"), default=dict, blank=True)
+    fee_amount = models.PositiveBigIntegerField(_("fee (VND)"), default=0)
+    fee_lines = models.JSONField(_("fee lines"), default=list, blank=True)
+    payment_status = models.CharField(
+        _("payment"), max_length=14, choices=Payment.choices, default=Payment.NOT_REQUIRED
+    )
+    decision_note = models.TextField(_("reasons / decision note"), blank=True)
+    apology_reason = models.TextField(_("reason for the delay"), blank=True)
+    returned_how = models.CharField(_("how the result was collected"), max_length=20, blank=True)
+    due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="dossier_applicant_idx"),
+            models.Index(fields=["receiving_agency", "status"], name="dossier_receiving_idx"),
+            models.Index(fields=["deciding_agency", "status"], name="dossier_deciding_idx"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+            models.Index(fields=["procedure", "submitted_at"], name="dossier_procedure_idx"),
+        ]
+
+    def __str__(self):
+        return self.code or f"{_('draft')} {str(self.pk)[:8]}"
+
+    @property
+    def spec(self):
+        return self.version.spec
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def effective_due_at(self):
+        return self.extended_due_at or self.due_at
+
+
+class DossierCodeCounter(models.Model):
+    """The last number given by a receiving unit on a day: ``NNNN`` of the dossier code."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_counter_unique")]
+
+
+def attachment_path(instance, filename):
+    # The applicant's file name is never used as a path: it is kept as data only.
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    document_key = models.CharField(_("document"), max_length=60)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("type"), max_length=8)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Replaced papers are kept (amendments keep a history) but no longer count.
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+        indexes = [models.Index(fields=["dossier", "document_key"], name="attachment_dossier_idx")]
+
+    def __str__(self):
+        return f"{self.document_key}: {self.original_name}"
+
+
+class SupplementRequest(models.Model):
+    """A written request for more papers or corrections (Mẫu 02), and its answer."""
+
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("At intake (the clock has not started)")
+        HANDLING = "handling", _("During handling (the clock is paused)")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    step_key = models.CharField(_("step"), max_length=60)
+    documents = models.JSONField(_("documents to supply"), default=list, blank=True)
+    fields = models.JSONField(_("fields to correct"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("applicant's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"{self.dossier} {self.requested_at:%Y-%m-%d}"
+
+
+class ClockPause(models.Model):
+    """The legal clock stopped (start, end, reason); the due date moves by the paused time."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="clock_pauses")
+    started_at = models.DateTimeField(_("paused from"))
+    ended_at = models.DateTimeField(_("paused until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    supplement = models.OneToOneField(
+        SupplementRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="clock_pause"
+    )
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.dossier}: {self.started_at:%Y-%m-%d} – {self.ended_at or '…'}"
+
+
+class Handover(models.Model):
+    """One row of the process control slip (Mẫu 06). Append-only: history is never rewritten."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    step_key = models.CharField(_("step"), max_length=60)
+    step_name = models.JSONField(_("step name"), default=dict)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_role = models.CharField(_("received by role"), max_length=30, blank=True)
+    receiver_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_at = models.DateTimeField(_("handed over at"))
+    step_started_at = models.DateTimeField(_("step started at"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("control slip")
+        ordering = ["handed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.dossier} {self.step_key} → {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("the control slip is append-only")
+        super().save(*args, **kwargs)
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="payments")
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    provider = models.CharField(_("provider"), max_length=30)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.dossier} {self.amount} ({self.status})"

@@ -1,0 +1,116 @@
+"""Who sees which dossiers and tasks: the one place pages and the API ask.
+
+A citizen sees their own dossiers. Staff see the dossiers received or decided at the
+agencies where they hold a role, and those with a task at such an agency (a partner
+agency consulted). An API client sees the dossiers it filed. An unknown dossier and
+someone else's dossier look the same: not found.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from viewflow.workflow.status import STATUS
+
+from egov.accounts.roles import Role
+from egov.accounts.selectors import agencies_where, role_pairs
+from egov.common.errors import NotFound
+from workflows.models import OPEN_TASK_STATUSES, DossierTask
+
+from .models import Dossier
+
+
+def visible_dossiers(user):
+    qs = Dossier.objects.select_related("procedure", "version", "applicant", "receiving_agency", "deciding_agency")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    agencies = {agency for _role, agency in role_pairs(user)}
+    condition = Q(applicant=user) | Q(created_by=user)
+    if agencies:
+        condition |= (
+            Q(receiving_agency__in=agencies)
+            | Q(deciding_agency__in=agencies)
+            | Q(pk__in=DossierTask.objects.filter(agency__in=agencies).values("dossier_id"))
+        )
+        # Staff never see other people's drafts: a draft is the applicant's until submitted.
+        condition &= ~Q(status=Dossier.Status.DRAFT) | Q(applicant=user) | Q(created_by=user)
+    return qs.filter(condition)
+
+
+def get_dossier(user, dossier_id):
+    try:
+        return visible_dossiers(user).get(pk=dossier_id)
+    except (Dossier.DoesNotExist, ValueError, TypeError, ValidationError):  # a malformed UUID too
+        raise NotFound()
+
+
+def is_applicant_side(user, dossier):
+    return dossier.applicant_id == user.pk or dossier.created_by_id == user.pk
+
+
+def _task_qs():
+    return DossierTask.objects.filter(flow_task_type="HUMAN").select_related(
+        "dossier", "dossier__procedure", "dossier__applicant", "agency", "owner"
+    )
+
+
+def team_queue(user):
+    """Open, unclaimed tasks for the roles the user holds, at the agencies where they hold them."""
+    pairs = [(role, agency) for role, agency in role_pairs(user) if role not in (Role.CENTER_MANAGER,)]
+    if not pairs:
+        return DossierTask.objects.none()
+    condition = Q()
+    for role, agency in pairs:
+        condition |= Q(role=role, agency_id=agency)
+    return _task_qs().filter(condition, status=STATUS.NEW).order_by("created")
+
+
+def my_tasks(user):
+    return _task_qs().filter(owner=user, status__in=OPEN_TASK_STATUSES).order_by("created")
+
+
+def unit_tasks(user):
+    """For a centre manager: every open task at the agencies they manage."""
+    agencies = agencies_where(user, Role.CENTER_MANAGER)
+    if not agencies:
+        return DossierTask.objects.none()
+    return _task_qs().filter(agency__in=agencies, status__in=OPEN_TASK_STATUSES).order_by("created")
+
+
+def may_work_on(user, task):
+    return (task.role, task.agency_id) in role_pairs(user)
+
+
+def manages(user, agency_id):
+    return (Role.CENTER_MANAGER, agency_id) in role_pairs(user)
+
+
+def get_task(user, task_id):
+    """A task the user may work on or manage; anything else is not found."""
+    try:
+        task = _task_qs().select_related("process").get(pk=task_id)
+    except (DossierTask.DoesNotExist, ValueError, TypeError):
+        raise NotFound()
+    if not (may_work_on(user, task) or manages(user, task.agency_id) or task.owner_id == user.pk):
+        raise NotFound()
+    return task
+
+
+def open_tasks(dossier):
+    return list(
+        DossierTask.objects.filter(dossier=dossier, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
+        .select_related("agency", "owner")
+        .order_by("created")
+    )
+
+
+def control_slip(dossier):
+    return dossier.handovers.select_related("agency", "giver", "receiver_agency").order_by("handed_at", "pk")
+
+
+def open_supplement(dossier):
+    return dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+
+
+def current_attachments(dossier):
+    return dossier.attachments.filter(replaced_at__isnull=True).order_by("document_key", "uploaded_at")

@@ -1,0 +1,14 @@
+"""Every change to a dossier is one of these functions: it checks that the user may do it,
+runs in one transaction, writes the audit record and the outbox event, and leaves slow
+work (documents, messages) to run after commit.
+"""
+
+from .applicant import answer_supplement, withdraw
+from .applying import add_attachment, create_draft, submit, update_draft
+from .clock import apologise
+from .handling import claim, complete_task, confirm_payment, reassign, release
+
+__all__ = [
+    "add_attachment", "answer_supplement", "apologise", "claim", "complete_task", "confirm_payment", "create_draft",
+    "reassign", "release", "submit", "update_draft", "withdraw",
+]  # fmt: skip

@@ -1,0 +1,238 @@
+"""Filing a dossier: a draft, its papers, then submission (the dossier gets its code)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import User
+from egov.accounts.roles import Role
+from egov.accounts.selectors import agencies_where
+from egov.agencies.models import Agency
+from egov.catalog import eform
+from egov.catalog import selectors as catalog
+from egov.common.errors import InvalidInput, NotAllowed, NotFound
+from egov.integrations import events
+
+from ..codes import allocate_code
+from ..models import Attachment, Channel, Dossier, Payment
+from ..selectors import current_attachments, is_applicant_side
+from ..uploads import check_upload
+from .common import log
+
+DESK_CHANNELS = (Channel.IN_PERSON, Channel.POST)
+
+
+def condition_channel(channel):
+    """Conditions know three channels; a dossier from another system counts as online."""
+    return Channel.ONLINE if channel == Channel.API else channel
+
+
+def _applicant_context(dossier):
+    return eform.applicant_context(dossier.applicant, dossier.applicant_type)
+
+
+@transaction.atomic
+def create_draft(user, procedure_code, data=None, channel=None, applicant=None, agency_code=None):
+    """A new draft under the procedure version in force now.
+
+    A citizen files for themselves, online. An intake officer files for a walk-in or postal
+    applicant (``applicant``: a user or a personal ID number) at their unit. A service
+    account (another system) files on behalf of a citizen, channel ``api``.
+    """
+    version = catalog.version_in_force(procedure_code)
+    if version is None:
+        raise NotFound(_("No procedure with this code is in force."))
+    spec = version.spec
+    receiving = None
+    if user.kind == User.Kind.CITIZEN:
+        channel = channel or Channel.ONLINE
+        if channel != Channel.ONLINE:
+            raise InvalidInput(errors={"channel": [_("Citizens file online.")]})
+        applicant = user
+    elif user.kind == User.Kind.SERVICE:
+        channel = Channel.API
+        applicant = _resolve_applicant(applicant)
+    else:
+        channel = channel or Channel.IN_PERSON
+        if channel not in DESK_CHANNELS:
+            raise InvalidInput(errors={"channel": [_("At the desk a dossier comes in person or by post.")]})
+        receiving = _desk_agency(user, agency_code)
+        applicant = _resolve_applicant(applicant)
+    if condition_channel(channel) not in spec.channels:
+        raise InvalidInput(errors={"channel": [_("This procedure cannot be filed this way.")]})
+    dossier = Dossier(
+        applicant=applicant,
+        created_by=user,
+        version=version,
+        procedure=version.procedure,
+        channel=channel,
+        receiving_agency=receiving,
+    )
+    initial = eform.prefill(spec, applicant)
+    initial.update(data or {})
+    dossier.data = _clean(dossier, initial, partial=True)
+    dossier.save()
+    log(user, "dossier.create", dossier, procedure=version.procedure.code, version=version.number)
+    return dossier
+
+
+def _resolve_applicant(applicant):
+    if isinstance(applicant, User):
+        return applicant
+    if not applicant:
+        raise InvalidInput(errors={"applicant": [_("Say who the applicant is (personal ID number).")]})
+    found = User.objects.filter(personal_id=str(applicant), kind=User.Kind.CITIZEN, is_active=True).first()
+    if found is None:
+        raise InvalidInput(errors={"applicant": [_("No citizen account has this personal ID number.")]})
+    return found
+
+
+def _desk_agency(user, agency_code):
+    desks = agencies_where(user, Role.INTAKE_OFFICER)
+    if not desks:
+        raise NotAllowed(_("Only an intake officer files dossiers at the desk."))
+    if agency_code:
+        agency = Agency.objects.filter(code=agency_code, pk__in=desks).first()
+        if agency is None:
+            raise InvalidInput(errors={"agency": [_("You are not an intake officer at this unit.")]})
+        return agency
+    if len(desks) > 1:
+        raise InvalidInput(errors={"agency": [_("You work at several desks: say which one.")]})
+    return Agency.objects.get(pk=next(iter(desks)))
+
+
+def _clean(dossier, data, partial):
+    cleaned, errors = eform.clean(
+        dossier.spec, data, _applicant_context(dossier), condition_channel(dossier.channel), partial=partial
+    )
+    if errors:
+        raise InvalidInput(errors={f"data.{key}": messages for key, messages in errors.items()})
+    return cleaned
+
+
+def _check_editable(user, dossier):
+    if not is_applicant_side(user, dossier):
+        raise NotAllowed()
+    if dossier.status != Dossier.Status.DRAFT:
+        raise InvalidInput(_("Only a draft can be edited."), code="not_a_draft")
+
+
+@transaction.atomic
+def update_draft(user, dossier, data):
+    """Merge ``data`` into the draft's form values (a value of null clears a field)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_editable(user, dossier)
+    if not isinstance(data, dict):
+        raise InvalidInput(errors={"data": [_("Form data must be an object of field values.")]})
+    merged = {**dossier.data, **data}
+    merged = {key: value for key, value in merged.items() if value is not None}
+    dossier.data = _clean(dossier, merged, partial=True)
+    dossier.save(update_fields=["data", "updated_at"])
+    log(user, "dossier.update_draft", dossier, fields=sorted(data))
+    return dossier
+
+
+@transaction.atomic
+def add_attachment(user, dossier, document_key, uploaded):
+    """Attach a paper to a draft, or to a dossier whose applicant was asked to supplement it."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not is_applicant_side(user, dossier):
+        raise NotAllowed()
+    if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.SUPPLEMENT_REQUESTED):
+        raise InvalidInput(_("Papers can be added to a draft or when a supplement is requested."), code="locked")
+    document = dossier.spec.document(document_key or "")
+    if document is None:
+        raise InvalidInput(errors={"document": [_("This procedure asks for no such document.")]})
+    if uploaded is None:
+        raise InvalidInput(errors={"file": [_("Choose a file.")]})
+    checked = check_upload(uploaded, document)
+    attachment = Attachment(
+        dossier=dossier,
+        document_key=document.key,
+        original_name=checked.original_name,
+        extension=checked.extension,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    attachment.file.save("upload", uploaded, save=False)
+    attachment.save()
+    log(user, "dossier.attach", dossier, document=document.key, sha256=checked.sha256, size=checked.size)
+    return attachment
+
+
+def missing_documents(dossier):
+    spec = dossier.spec
+    required = eform.required_documents(
+        spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
+    )
+    present = set(current_attachments(dossier).values_list("document_key", flat=True))
+    return [key for key in required if key not in present]
+
+
+def _deciding_agency(dossier):
+    code = dossier.spec.deciding_code(dossier.data)
+    agency = Agency.objects.filter(code=code, active=True).first() if code else None
+    if agency is None:
+        field = dossier.spec.deciding.get("from_field", "agencies")
+        raise InvalidInput(errors={f"data.{field}": [_("Choose the agency that decides this dossier.")]})
+    return agency
+
+
+def _receiving_agency(dossier, deciding):
+    if dossier.receiving_agency_id:  # filed at a desk: that desk received it
+        return dossier.receiving_agency
+    receiving = dossier.spec.receiving
+    if receiving == "any":
+        if deciding.level == Agency.Level.COMMUNE:
+            return deciding
+        return deciding.service_centre_of_province() or deciding
+    units = list(Agency.objects.filter(code__in=receiving, active=True))
+    for unit in units:
+        if unit.pk == deciding.pk:
+            return unit
+    if not units:
+        raise InvalidInput(_("No unit can receive this procedure at the moment."), code="no_receiving_unit")
+    return sorted(units, key=lambda unit: receiving.index(unit.code))[0]
+
+
+@transaction.atomic
+def submit(user, dossier):
+    """Submit a complete draft: it gets its code and waits for intake."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_editable(user, dossier)
+    spec = dossier.spec
+    errors = {}
+    try:
+        dossier.data = _clean(dossier, dossier.data, partial=False)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    missing = missing_documents(dossier)
+    if missing:
+        errors["documents"] = [
+            _("Missing: %(name)s.") % {"name": spec.document(key).name()} for key in missing
+        ]
+    if errors:
+        raise InvalidInput(_("The dossier is not complete yet."), code="incomplete", errors=errors)
+    deciding = _deciding_agency(dossier)
+    dossier.deciding_agency = deciding
+    dossier.receiving_agency = _receiving_agency(dossier, deciding)
+    context = eform.context_for(dossier.data, _applicant_context(dossier), condition_channel(dossier.channel))
+    lines = spec.fee_lines(context)
+    dossier.fee_lines = [{"code": fee["code"], "name": fee["name"], "amount": fee["amount"]} for fee in lines]
+    dossier.fee_amount = sum(fee["amount"] for fee in lines)
+    dossier.payment_status = Dossier.Payment.PENDING if dossier.fee_amount else Dossier.Payment.NOT_REQUIRED
+    dossier.time_limit = spec.time_limit_for(context)
+    now = timezone.now()
+    dossier.submitted_at = now
+    dossier.code = allocate_code(dossier.receiving_agency, now)
+    dossier.status = Dossier.Status.SUBMITTED
+    dossier.save()
+    if dossier.fee_amount:
+        Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
+    from workflows.flows import ProcedureFlow
+
+    ProcedureFlow.start.run(dossier=dossier)
+    log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
+    return dossier

@@ -1,0 +1,146 @@
+"""The generic procedure flow: one fixed graph that runs every procedure.
+
+The graph never changes; what happens at each node comes from the procedure version the
+dossier pinned when it was created. Officers' decisions (the outcome of a task) are
+recorded on the process by the service layer before the task completes, and the
+gateways route on them::
+
+    submit ─▶ intake ─┬─ accept ───────────────────────────▶ route
+                      ├─ supplement ─▶ awaiting applicant ─▶ intake
+                      └─ refuse / redirect ───────────────▶ end
+
+    route ─┬─ a handling step ─▶ step ─┬─ forward / approve / send_back / issue ─▶ route
+           │                           ├─ supplement ─▶ awaiting applicant ─▶ step
+           │                           └─ reject ─────────────────────────────────▶ end
+           ├─ a consultation ─▶ one task per partner agency ─▶ join ─▶ route
+           ├─ a fee to pay ───▶ payment ─▶ route
+           └─ done ───────────▶ return of the result ─▶ end
+
+Withdrawal cancels the process wherever it stands (``ProcedureFlow.instance.cancel``).
+"""
+
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from egov.accounts.roles import Role
+from egov.agencies.models import Agency
+from egov.calendar.clock import WorkingCalendar
+
+from .models import DossierProcess, DossierTask
+from .nodes import ConsultSplit, HumanTask
+from .routing import Move, next_move
+
+
+class ProcedureFlow(flow.Flow):
+    process_class = DossierProcess
+    task_class = DossierTask
+    # Row lock on the process: two officers completing one task are serialised, and the
+    # second finds the task done (a conflict) instead of completing it twice.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+
+    process_title = "Procedure"
+
+    start = flow.StartHandle(this.start_process).Next(this.intake)
+
+    intake = HumanTask(DossierTask.Kind.INTAKE, this.place_intake).Next(this.after_intake)
+    after_intake = (
+        flow.Switch()
+        .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
+        .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
+        .Default(this.route)
+    )
+    await_intake_supplement = flow.Handle().Next(this.intake)
+
+    route = (
+        flow.Switch()
+        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
+        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
+        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
+        .Default(this.return_result)
+    )
+
+    step = HumanTask(DossierTask.Kind.STEP, this.place_step).Next(this.after_step)
+    after_step = (
+        flow.Switch()
+        .Case(this.await_supplement, lambda a: a.process.outcome == "supplement")
+        .Case(this.end, lambda a: a.process.outcome == "reject")
+        .Default(this.route)
+    )
+    await_supplement = flow.Handle().Next(this.step)
+
+    consult_split = ConsultSplit(this.consult_entries).Next(this.consult)
+    consult = HumanTask(DossierTask.Kind.CONSULT, this.place_consult).Next(this.consult_join)
+    consult_join = flow.Join().Next(this.route)
+
+    payment = HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk).Next(this.route)
+
+    return_result = HumanTask(DossierTask.Kind.RETURN, this.place_at_desk).Next(this.end)
+
+    end = flow.End()
+
+    # --- start --------------------------------------------------------------------------
+
+    def start_process(self, activation, dossier):
+        activation.process.dossier = dossier
+        return activation.process
+
+    # --- where tasks land -----------------------------------------------------------------
+
+    def place_intake(self, activation):
+        dossier = activation.process.dossier
+        return {"dossier": dossier, "role": Role.INTAKE_OFFICER, "agency": dossier.receiving_agency,
+                "step_key": "intake", "step_index": -1}  # fmt: skip
+
+    def place_at_desk(self, activation):
+        dossier = activation.process.dossier
+        key = "payment" if activation.flow_task.kind == DossierTask.Kind.PAYMENT else "return"
+        return {"dossier": dossier, "role": Role.INTAKE_OFFICER, "agency": dossier.receiving_agency,
+                "step_key": key, "step_index": None}  # fmt: skip
+
+    def place_step(self, activation):
+        process = activation.process
+        dossier = process.dossier
+        step = dossier.spec.steps[process.step_index]
+        agency = agency_for(dossier, step.at)
+        return {
+            "dossier": dossier,
+            "role": step.role,
+            "agency": agency,
+            "step_key": step.key,
+            "step_index": step.index,
+            "due_at": budget_deadline(agency, step.budget_hours),
+        }
+
+    def consult_entries(self, activation):
+        process = activation.process
+        return process.dossier.spec.steps[process.step_index].consultations
+
+    def place_consult(self, activation):
+        process = activation.process
+        dossier = process.dossier
+        step = dossier.spec.steps[process.step_index]
+        agency = Agency.objects.get(code=activation.task.data["agency"])
+        return {
+            "dossier": dossier,
+            "role": activation.task.data.get("role", Role.PARTNER),
+            "agency": agency,
+            "step_key": step.key,
+            "step_index": step.index,
+            "due_at": budget_deadline(agency, step.budget_hours),
+        }
+
+
+def agency_for(dossier, at):
+    if at == "deciding":
+        return dossier.deciding_agency
+    if at == "receiving":
+        return dossier.receiving_agency
+    return Agency.objects.get(code=at)
+
+
+def budget_deadline(agency, hours):
+    if not hours:
+        return None
+    from django.utils import timezone
+
+    return WorkingCalendar.for_agency(agency).budget_deadline(timezone.now(), hours)

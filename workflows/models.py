@@ -1,0 +1,98 @@
+"""The workflow state of a dossier: one viewflow process per dossier, one task per step.
+
+Viewflow's own Process/Task tables would make an officer's queue a join across generic
+columns. A province has tens of thousands of open tasks, so the task row itself carries
+what the queue filters on (role, agency, status, owner, deadline) under composite indexes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import AbstractProcess, AbstractTask
+from viewflow.workflow.status import STATUS
+
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+class DossierProcess(AbstractProcess):
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="process", verbose_name=_("dossier")
+    )
+    data = models.JSONField(default=dict, blank=True)
+    # Where the dossier stands in the pinned version's ``steps`` and the last decision
+    # taken: the flow's gateways route on these two.
+    step_index = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=30, blank=True)
+
+    # viewflow's nodes read these on its own Process model; a dossier process has neither.
+    parent_task = None
+    seed = None
+    artifact = None
+
+    class Meta:
+        verbose_name = _("dossier process")
+        verbose_name_plural = _("dossier processes")
+
+    def __str__(self):
+        return f"{self.dossier} ({self.status})"
+
+
+class DossierTask(AbstractTask):
+    class Kind(models.TextChoices):
+        INTAKE = "intake", _("Intake")
+        STEP = "step", _("Handling step")
+        CONSULT = "consult", _("Consultation")
+        PAYMENT = "payment", _("Payment")
+        RETURN = "return", _("Return of the result")
+        SUPPLEMENT = "supplement", _("Awaiting the applicant")
+        SYSTEM = "system", _("Engine")
+
+    process = models.ForeignKey(DossierProcess, on_delete=models.CASCADE, related_name="task_set")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("dossier")
+    )
+    data = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SYSTEM)
+    step_key = models.CharField(_("step"), max_length=60, blank=True)
+    step_index = models.SmallIntegerField(null=True, blank=True)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("agency")
+    )
+    # When the step's internal budget runs out (budget_hours of office time).
+    due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    seed = None
+    artifact = None
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["created"]
+        indexes = [
+            # the team queue: open, unassigned tasks for (role, agency), oldest first
+            models.Index(fields=["role", "agency", "status", "created"], name="task_queue_idx"),
+            # my tasks
+            models.Index(fields=["owner", "status", "created"], name="task_owner_idx"),
+            # the timer sweep
+            models.Index(fields=["status", "due_at"], name="task_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} {self.step_key or self.kind} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        # viewflow creates gateway and event tasks too; they belong to the same dossier.
+        if self.dossier_id is None and self.process is not None:
+            self.dossier_id = self.process.dossier_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_TASK_STATUSES
