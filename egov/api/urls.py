@@ -1,14 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import calendar, procedures
+from . import calendar, dossiers, procedures, tasks
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("procedures", procedures.ProcedureViewSet, basename="procedure")
+router.register("dossiers", dossiers.DossierViewSet, basename="dossier")
+router.register("tasks", tasks.TaskViewSet, basename="task")
 
 urlpatterns = [
     path("calendar/due-date/", calendar.DueDateView.as_view(), name="calendar-due-date"),
+    path("track/<str:code>/", dossiers.TrackView.as_view(), name="track"),
     path("", include(router.urls)),
 ]

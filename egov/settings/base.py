@@ -213,6 +213,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "egov.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Public tracking guesses codes and keys: slow it down per client address.
+    "DEFAULT_THROTTLE_RATES": {"track": env.str("EGOV_TRACK_RATE", default="30/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Một Cửa API",
@@ -225,6 +227,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "egov.dossiers.models.Dossier.Status",
+        "DossierChannelEnum": "egov.dossiers.models.Channel",
+        "VersionStatusEnum": "egov.catalog.models.ProcedureVersion.Status",
+        "TaskStatusEnum": "viewflow.workflow.status.STATUS",
+    },
 }
 
 # --- The one-stop engine ----------------------------------------------------------------
