@@ -57,7 +57,12 @@ class DossierTask(AbstractTask):
     step_index = models.SmallIntegerField(null=True, blank=True)
     role = models.CharField(_("role"), max_length=30, blank=True)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("agency")
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("agency"),
     )
     # When the step's internal budget runs out (budget_hours of office time).
     due_at = models.DateTimeField(_("step due at"), null=True, blank=True)

@@ -230,9 +230,10 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=DossierUpdateSerializer, responses=DossierDetailSerializer, summary="Edit a draft")
     def partial_update(self, request, pk=None):
+        dossier = self.get_object()  # first: a stranger's dossier is a 404 whatever the body
         body = DossierUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(services.update_draft(request.user, self.get_object(), body.validated_data["data"]))
+        return self._detail(services.update_draft(request.user, dossier, body.validated_data["data"]))
 
     @extend_schema(
         request={"multipart/form-data": AttachmentUploadSerializer},
@@ -256,28 +257,29 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                    summary="Answer a supplement request")  # fmt: skip
     @action(detail=True, methods=["post"])
     def supplement(self, request, pk=None):
+        dossier = self.get_object()
         body = SupplementAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
-        return self._detail(services.answer_supplement(request.user, self.get_object(), values["data"], values["note"]))
+        return self._detail(services.answer_supplement(request.user, dossier, values["data"], values["note"]))
 
     @extend_schema(request=WithdrawSerializer, responses=DossierDetailSerializer, summary="Withdraw the dossier")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        dossier = self.get_object()
         body = WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(services.withdraw(request.user, self.get_object(), body.validated_data["reason"]))
+        return self._detail(services.withdraw(request.user, dossier, body.validated_data["reason"]))
 
     @extend_schema(request=ApologySerializer, responses=DossierDetailSerializer,
                    summary="Apology with a new date (Mẫu 04), once")  # fmt: skip
     @action(detail=True, methods=["post"])
     def apologise(self, request, pk=None):
+        dossier = self.get_object()
         body = ApologySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
-        return self._detail(
-            services.apologise(request.user, self.get_object(), values["new_due_at"], values["reason"])
-        )
+        return self._detail(services.apologise(request.user, dossier, values["new_due_at"], values["reason"]))
 
 
 class TrackView(APIView):

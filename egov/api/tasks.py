@@ -126,8 +126,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return super().list(request, *args, **kwargs)
 
     def _answer(self, task):
-        return Response(TaskSerializer(selectors.get_task(self.request.user, task.pk)).data
-                        if task.is_open else {"id": task.pk, "status": task.status, "outcome": task.outcome})  # fmt: skip
+        if task.is_open:
+            return Response(TaskSerializer(selectors.get_task(self.request.user, task.pk)).data)
+        return Response({"id": task.pk, "status": task.status, "outcome": task.outcome})
 
     @extend_schema(request=None, responses=TaskSerializer, summary="Take a task from the queue")
     @action(detail=True, methods=["post"])
@@ -142,6 +143,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReassignSerializer, responses=TaskSerializer, summary="Reassign (centre manager)")
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
+        self.get_object()  # first: an invisible task is a 404 whatever the body
         body = ReassignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(services.reassign(request.user, pk, body.validated_data["user"]))
@@ -149,6 +151,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=CompleteSerializer, responses=OpenApiTypes.OBJECT, summary="Complete with an outcome")
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        self.get_object()
         body = CompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data

@@ -73,7 +73,10 @@ class Dossier(models.Model):
         verbose_name=_("created by"),
     )
     version = models.ForeignKey(
-        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure version")
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("procedure version"),
     )
     procedure = models.ForeignKey(
         "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
@@ -158,6 +161,9 @@ class DossierCodeCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_counter_unique")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
 
 
 def attachment_path(instance, filename):

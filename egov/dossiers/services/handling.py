@@ -278,7 +278,8 @@ def _payment(task, dossier, process, user, outcome, data, note, now):
 def _return(task, dossier, process, user, outcome, data, note, now):
     how = data.get("how", "desk")
     if how not in RETURN_METHODS:
-        raise InvalidInput(errors={"data.how": [_("Choose one of: %(methods)s.") % {"methods": ", ".join(RETURN_METHODS)}]})
+        message = _("Choose one of: %(methods)s.") % {"methods": ", ".join(RETURN_METHODS)}
+        raise InvalidInput(errors={"data.how": [message]})
     dossier.status = Dossier.Status.RETURNED
     dossier.returned_how = how
     dossier.completed_at = now

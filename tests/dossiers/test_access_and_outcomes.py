@@ -1,0 +1,149 @@
+"""Who sees what, and the side paths: refusal, rejection, send back, withdrawal, bad input."""
+
+import pytest
+
+from egov.dossiers.models import Dossier
+from workflows.models import DossierTask
+
+from .helpers import act, client_for, file_dossier, officer_for, open_tasks, sample_data, upload
+
+
+def test_a_citizen_never_sees_another_citizens_dossier(demo):
+    mine = file_dossier(demo["congdan"], "2.000575")
+    other = client_for(demo["congdan2"])
+    for method, path in [
+        ("get", f"/api/v1/dossiers/{mine['id']}/"),
+        ("post", f"/api/v1/dossiers/{mine['id']}/withdraw/"),
+        ("post", f"/api/v1/dossiers/{mine['id']}/supplement/"),
+        ("patch", f"/api/v1/dossiers/{mine['id']}/"),
+        ("get", "/api/v1/dossiers/00000000-0000-0000-0000-000000000000/"),
+        ("get", "/api/v1/dossiers/not-a-uuid/"),
+    ]:
+        answer = getattr(other, method)(path, {}, format="json")
+        assert answer.status_code == 404, (method, path, answer.status_code)
+        assert answer.json()["code"] == "not_found"
+    assert other.get("/api/v1/dossiers/").json()["count"] == 0
+    assert Dossier.objects.get(pk=mine["id"]).status == "submitted"
+
+
+def test_officers_see_only_tasks_of_roles_they_hold_at_the_tasks_agency(demo):
+    dossier = file_dossier(demo["congdan"], "2.000575")  # received and decided in Đông Hà
+    intake = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
+    for username, sees in [("tiepnhan.dongha", True), ("tiepnhan.camlo", False), ("tiepnhan.tt", False),
+                           ("congchuc.dongha", False), ("chuyenvien.stp", False)]:
+        client = client_for(demo[username])
+        queue = [t["id"] for t in client.get("/api/v1/tasks/?scope=queue").json()["results"]]
+        assert (intake.pk in queue) is sees, username
+        if not sees:
+            assert client.post(f"/api/v1/tasks/{intake.pk}/complete/", {"outcome": "accept"}).status_code == 404
+            assert client.post(f"/api/v1/tasks/{intake.pk}/claim/").status_code == 404
+    # Another commune's officer cannot read the dossier either.
+    assert client_for(demo["tiepnhan.camlo"]).get(f"/api/v1/dossiers/{dossier['id']}/").status_code == 404
+    # The centre manager of the unit sees its open tasks and may reassign, not complete.
+    manager = client_for(demo["quanly.dongha"])
+    assert intake.pk in [t["id"] for t in manager.get("/api/v1/tasks/?scope=unit").json()["results"]]
+    assert manager.post(f"/api/v1/tasks/{intake.pk}/complete/", {"outcome": "accept"}).status_code == 403
+    answer = manager.post(f"/api/v1/tasks/{intake.pk}/reassign/", {"user": "tiepnhan.dongha"})
+    assert answer.status_code == 200 and answer.json()["owner"] == "tiepnhan.dongha"
+    assert manager.post(f"/api/v1/tasks/{intake.pk}/reassign/", {"user": "tiepnhan.camlo"}).status_code == 400
+
+
+def test_claim_release_and_conflicts(demo):
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    task = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
+    one = client_for(demo["tiepnhan.dongha"])
+    assert one.post(f"/api/v1/tasks/{task.pk}/claim/").json()["owner"] == "tiepnhan.dongha"
+    assert [t["id"] for t in one.get("/api/v1/tasks/?scope=mine").json()["results"]] == [task.pk]
+    assert one.post(f"/api/v1/tasks/{task.pk}/claim/").status_code == 409
+    assert one.post(f"/api/v1/tasks/{task.pk}/release/").json()["owner"] is None
+    assert one.post(f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "approve"}).status_code == 400
+    assert one.post(f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "accept"}).status_code == 200
+    again = one.post(f"/api/v1/tasks/{task.pk}/complete/", {"outcome": "accept"})
+    assert again.status_code == 409 and again.json()["code"] == "conflict"
+
+
+def test_refusal_at_intake_needs_reasons_and_ends_the_dossier(demo):
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    task = open_tasks(dossier["id"], demo["quantri"])[0]
+    intake = demo["tiepnhan.dongha"]
+    assert act(intake, task["id"], "refuse").status_code == 400  # no reasons
+    assert act(intake, task["id"], "refuse", note="Không thuộc diện đăng ký").status_code == 200
+    refused = Dossier.objects.get(pk=dossier["id"])
+    assert refused.status == "refused" and refused.completed_at and refused.process.status == "DONE"
+    assert open_tasks(dossier["id"], demo["quantri"]) == []
+
+
+def test_send_back_and_reject(demo):
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    admin = demo["quantri"]
+    steps = []
+    for outcome in ["accept", "forward", "send_back", "forward", "reject"]:
+        task = open_tasks(dossier["id"], admin)[0]
+        note = "Không đủ điều kiện" if outcome == "reject" else ""
+        assert act(officer_for(task), task["id"], outcome, note=note).status_code == 200
+        steps.append(task["step"])
+    assert steps == ["intake", "appraise", "approve", "appraise", "approve"]
+    rejected = Dossier.objects.get(pk=dossier["id"])
+    assert rejected.status == "rejected" and rejected.decision_note == "Không đủ điều kiện"
+
+
+def test_withdrawal_cancels_open_work(demo):
+    citizen = demo["congdan"]
+    dossier = file_dossier(citizen, "2.000575")
+    task = open_tasks(dossier["id"], demo["quantri"])[0]
+    act(officer_for(task), task["id"], "accept")
+    answer = client_for(citizen).post(f"/api/v1/dossiers/{dossier['id']}/withdraw/", {"reason": "Đổi ý"})
+    assert answer.status_code == 200 and answer.json()["status"] == "withdrawn"
+    assert open_tasks(dossier["id"], demo["quantri"]) == []
+    assert client_for(citizen).post(f"/api/v1/dossiers/{dossier['id']}/withdraw/").status_code == 400
+
+
+def test_bad_input_is_refused_and_changes_nothing(demo):
+    citizen = client_for(demo["congdan"])
+    before = Dossier.objects.count()
+    answer = citizen.post("/api/v1/dossiers/", {"procedure": "2.000575", "data": {"capital": "nhiều", "nope": 1}})
+    assert answer.status_code == 400
+    assert set(answer.json()["errors"]) == {"data.capital", "data.nope"}
+    assert citizen.post("/api/v1/dossiers/", {"procedure": "9.999999"}).status_code == 404
+    assert Dossier.objects.count() == before
+    draft = citizen.post("/api/v1/dossiers/", {"procedure": "2.000575", "data": sample_data("2.000575")}).json()
+    # An executable renamed .pdf, a PNG named .pdf, a document the procedure does not list.
+    assert upload(citizen, draft["id"], "application", b"MZ\x90\x00" + b"\x00" * 200).status_code == 400
+    from tests.conftest import make_png
+
+    mismatch = upload(citizen, draft["id"], "application", make_png(), name="scan.pdf")
+    assert mismatch.status_code == 400 and "extension" in str(mismatch.json())
+    assert upload(citizen, draft["id"], "passport").status_code == 400
+    assert upload(citizen, draft["id"], "application", b"%PDF-1.4 broken").status_code == 400
+    incomplete = citizen.post(f"/api/v1/dossiers/{draft['id']}/submit/")
+    assert incomplete.status_code == 400 and "documents" in incomplete.json()["errors"]
+    stored = Dossier.objects.get(pk=draft["id"])
+    assert stored.status == "draft" and stored.code is None and stored.attachments.count() == 0
+
+
+def test_public_tracking_needs_the_lookup_key(demo, api):
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    answer = api.get(f"/api/v1/track/{dossier['code']}/", {"key": dossier["lookup_key"]})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "submitted" and "data" not in body and "applicant" not in body
+    assert [row["type"] for row in body["history"]] == ["dossier.submitted"]
+    assert api.get(f"/api/v1/track/{dossier['code']}/", {"key": "WRONGKEY"}).status_code == 404
+    assert api.get(f"/api/v1/track/{dossier['code']}/").status_code == 404
+
+
+@pytest.mark.parametrize("channel", ["in_person", "post"])
+def test_desk_files_for_a_walk_in_applicant(demo, channel):
+    desk = client_for(demo["tiepnhan.camlo"])
+    data = {**sample_data("2.000575"), "business_commune": "000.17.24.H56"}
+    answer = desk.post("/api/v1/dossiers/", {"procedure": "2.000575", "channel": channel,
+                                             "applicant": "045195004321", "data": data})
+    assert answer.status_code == 201, answer.json()
+    dossier_id = answer.json()["id"]
+    for key in ["application", "owner_id"]:
+        assert upload(desk, dossier_id, key).status_code == 201
+    submitted = desk.post(f"/api/v1/dossiers/{dossier_id}/submit/").json()
+    assert submitted["code"].startswith("000.17.24.H56-")
+    assert submitted["fee"]["amount"] == 100000  # the fee applies off line
+    assert submitted["applicant"]["full_name"] == demo["congdan2"].full_name
+    assert client_for(demo["congdan2"]).get(f"/api/v1/dossiers/{dossier_id}/").status_code == 200
