@@ -44,7 +44,8 @@ def fire_due_timers(now=None):
         with transaction.atomic():
             if Dossier.objects.filter(pk=dossier.pk, overdue_flagged_at__isnull=True).update(overdue_flagged_at=now):
                 managers = _managers(dossier.receiving_agency_id)
-                audit.record(None, "dossier.overdue", dossier, after={"due_at": dossier.due_at, "escalated_to": managers})
+                after = {"due_at": dossier.due_at, "escalated_to": managers}
+                audit.record(None, "dossier.overdue", dossier, after=after)
                 events.emit(events.OVERDUE, dossier, code=dossier.code, due_at=dossier.due_at, escalated_to=managers)
                 fired["overdue"] += 1
     return fired

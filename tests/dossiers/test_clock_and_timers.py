@@ -27,7 +27,7 @@ def officer(demo, task):
 def test_supplement_at_intake_does_not_start_the_clock_and_loops(demo):
     citizen, admin = demo["congdan"], demo["quantri"]
     dossier_id = file_dossier(citizen, "2.000575")["id"]
-    for round_ in range(2):  # the loop works repeatedly
+    for _round in range(2):  # the loop works repeatedly
         task = first_task(dossier_id, admin)
         assert task["step"] == "intake"
         answer = act(officer(demo, task), task["id"], "supplement", {"documents": ["owner_id"]}, "Bản chụp mờ.")
