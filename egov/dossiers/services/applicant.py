@@ -16,9 +16,7 @@ from .common import log, status_from_tasks
 
 
 def _lock_process(dossier):
-    from workflows.flows import ProcedureFlow
-
-    return ProcedureFlow.lock(dossier.process.pk)
+    return dossier.process.flow_class.lock(dossier.process.pk)
 
 
 def answer_supplement(user, dossier, data=None, note=""):
@@ -76,8 +74,6 @@ def withdraw(user, dossier, reason=""):
     """The applicant stops the dossier wherever it stands (a stop-processing notice follows)."""
     if not is_applicant_side(user, dossier):
         raise NotAllowed()
-    from workflows.flows import ProcedureFlow
-
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if dossier.status == Dossier.Status.DRAFT:
@@ -85,7 +81,7 @@ def withdraw(user, dossier, reason=""):
         if not dossier.is_open or dossier.status == Dossier.Status.READY_FOR_RETURN:
             raise InvalidInput(_("This dossier can no longer be withdrawn."), code="not_open")
         now = timezone.now()
-        ProcedureFlow.instance.cancel(dossier.process)
+        dossier.process.flow_class.instance.cancel(dossier.process)
         dossier.clock_pauses.filter(ended_at__isnull=True).update(ended_at=now)
         dossier.supplement_requests.filter(answered_at__isnull=True).update(answered_at=now, answer_note=_("Withdrawn"))
         dossier.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.CANCELLED)

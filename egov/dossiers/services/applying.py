@@ -231,8 +231,8 @@ def submit(user, dossier):
     dossier.save()
     if dossier.fee_amount:
         Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
-    from workflows.flows import ProcedureFlow
+    from workflows.registry import flow_for_procedure
 
-    ProcedureFlow.start.run(dossier=dossier)
+    flow_for_procedure(dossier.procedure.code).start.run(dossier=dossier)
     log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier

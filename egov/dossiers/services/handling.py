@@ -43,9 +43,7 @@ class _Locked:
 
     def __init__(self, user, task_id):
         self.task = get_task(user, task_id)  # visibility first: 404 for strangers
-        from workflows.flows import ProcedureFlow
-
-        self.lock = ProcedureFlow.lock(self.task.process_id)
+        self.lock = self.task.flow_task.flow_class.lock(self.task.process_id)
 
     def __enter__(self):
         self.lock.__enter__()

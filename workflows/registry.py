@@ -1,0 +1,27 @@
+"""Which flow runs a procedure: the generic one, unless a deployment names a custom flow.
+
+``EGOV_CUSTOM_FLOWS`` maps procedure codes to flow classes (dotted paths). A custom flow
+uses the same process and task tables and the same task kinds, so queues, the service
+layer, the control slip and the API work for it unchanged.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@cache
+def _custom_flows():
+    return {code: import_string(path) for code, path in getattr(settings, "EGOV_CUSTOM_FLOWS", {}).items()}
+
+
+def flow_for_procedure(code):
+    from .flows import ProcedureFlow
+
+    return _custom_flows().get(code, ProcedureFlow)
+
+
+def flow_of(process):
+    """The flow class a running process belongs to."""
+    return process.flow_class
