@@ -4,6 +4,7 @@ Views translate HTTP to service calls; visibility comes from egov.dossiers.selec
 someone else's dossier is a 404 exactly like an unknown one.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -20,6 +21,11 @@ from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.timeline import timeline
+
+
+def _local(moment):
+    """Times are shown with the Vietnamese offset (+07:00), as the serializers do."""
+    return timezone.localtime(moment) if moment else None
 
 
 def _agency(agency):
@@ -323,11 +329,11 @@ class TrackView(APIView):
                 "procedure": dossier.version.display_name,
                 "status": dossier.status,
                 "status_label": dossier.get_status_display(),
-                "submitted_at": dossier.submitted_at,
-                "accepted_at": dossier.accepted_at,
-                "due_at": dossier.due_at,
-                "extended_due_at": dossier.extended_due_at,
-                "completed_at": dossier.completed_at,
+                "submitted_at": _local(dossier.submitted_at),
+                "accepted_at": _local(dossier.accepted_at),
+                "due_at": _local(dossier.due_at),
+                "extended_due_at": _local(dossier.extended_due_at),
+                "completed_at": _local(dossier.completed_at),
                 "history": timeline(dossier, public=True),
             }
         )

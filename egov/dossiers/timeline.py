@@ -4,6 +4,7 @@ The applicant reads "Your dossier was accepted", not internal step names; office
 the same lines plus the control slip.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.integrations import events
@@ -40,5 +41,5 @@ def timeline(dossier, public=False):
     for event in dossier.events.order_by("occurred_at", "pk"):
         if public and event.type not in PUBLIC:
             continue
-        rows.append({"type": event.type, "at": event.occurred_at, "label": str(LABELS.get(event.type, event.type))})
+        rows.append({"type": event.type, "at": timezone.localtime(event.occurred_at), "label": str(LABELS.get(event.type, event.type))})
     return rows
