@@ -18,4 +18,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # viewflow timers (step budgets) and the dossier deadline sweep
     "fire-due-timers": {"task": "egov.dossiers.tasks.fire_due_timers", "schedule": 60.0},
+    # events whose consumers did not run (a worker died, the broker was down)
+    "redispatch-events": {"task": "egov.integrations.tasks.redispatch_events", "schedule": 60.0},
 }

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from egov.common import views as common_views
+from egov.documents import views as document_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("egov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("verify/<str:code>/", document_views.verify, name="verify-document"),
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from egov.api.documents import DocumentSerializer, documents_payload
 from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
@@ -286,6 +287,12 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         values = body.validated_data
         return self._detail(services.apologise(request.user, dossier, values["new_due_at"], values["reason"]))
+
+
+    @extend_schema(responses=DocumentSerializer(many=True), summary="Generated documents, with download links")
+    @action(detail=True, methods=["get"])
+    def documents(self, request, pk=None):
+        return Response(documents_payload(request, pk))
 
 
 class TrackView(APIView):

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import calendar, dossiers, procedures, tasks
+from . import calendar, documents, dossiers, procedures, tasks
 
 app_name = "api"
 
@@ -12,6 +12,7 @@ router.register("tasks", tasks.TaskViewSet, basename="task")
 
 urlpatterns = [
     path("calendar/due-date/", calendar.DueDateView.as_view(), name="calendar-due-date"),
+    path("documents/<str:pk>/download/", documents.DocumentDownloadView.as_view(), name="document-download"),
     path("track/<str:code>/", dossiers.TrackView.as_view(), name="track"),
     path("", include(router.urls)),
 ]

@@ -41,5 +41,6 @@ def timeline(dossier, public=False):
     for event in dossier.events.order_by("occurred_at", "pk"):
         if public and event.type not in PUBLIC:
             continue
-        rows.append({"type": event.type, "at": timezone.localtime(event.occurred_at), "label": str(LABELS.get(event.type, event.type))})
+        at = timezone.localtime(event.occurred_at)
+        rows.append({"type": event.type, "at": at, "label": str(LABELS.get(event.type, event.type))})
     return rows

@@ -38,5 +38,11 @@ ALL = [
 def emit(event_type, dossier=None, actor=None, **data):
     if event_type not in ALL:
         raise ValueError(f"unknown event type {event_type!r}")
+    from egov.common.tasks import enqueue_after_commit
+
+    from .tasks import dispatch_event
+
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return OutboxEvent.objects.create(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data))
+    event = OutboxEvent.objects.create(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data))
+    enqueue_after_commit(dispatch_event, str(event.pk))
+    return event

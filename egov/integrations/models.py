@@ -28,6 +28,8 @@ class OutboxEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # Set once every consumer (documents, …) has handled the event; the sweep re-sends the rest.
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("event")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "egov.audit",
     "egov.catalog",
     "egov.dossiers",
+    "egov.documents",
     "egov.integrations",
     "workflows",
     "egov.api",

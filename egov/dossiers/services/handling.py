@@ -139,7 +139,7 @@ def _apply(task, user, outcome, data, note):
     dossier = task.dossier
     process = task.process
     now = timezone.now()
-    step_data = {}
+    was_issued = dossier.issued_at is not None
     handler = {
         DossierTask.Kind.INTAKE: _intake,
         DossierTask.Kind.STEP: _step,
@@ -169,6 +169,9 @@ def _apply(task, user, outcome, data, note):
     dossier.save()
     record_handover(dossier, task, user, outcome, note, now)
     log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
+    if not was_issued and dossier.issued_at and event_type != events.ISSUED:
+        # Issued automatically after the last step (no clerk step in the definition).
+        log(None, "dossier.issue", dossier, events.ISSUED)
     if dossier.status == Dossier.Status.READY_FOR_RETURN:
         log(None, "dossier.ready_for_return", dossier, events.READY_FOR_RETURN)
     elif dossier.status == Dossier.Status.AWAITING_PAYMENT:
