@@ -73,6 +73,7 @@ def sign_pdf(pdf_bytes):
         return pdf_bytes, ""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
 
     passphrase = (getattr(settings, "EGOV_SIGNING_P12_PASSWORD", "") or "").encode() or None
     signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase)
@@ -82,7 +83,7 @@ def sign_pdf(pdf_bytes):
     out = io.BytesIO()
     signers.sign_pdf(
         writer,
-        signers.PdfSignatureMetadata(field_name="Signature", subfilter=signers.SigSeedSubFilter.PADES),
+        signers.PdfSignatureMetadata(field_name="Signature", subfilter=SigSeedSubFilter.PADES),
         signer=signer,
         output=out,
     )

@@ -1,0 +1,45 @@
+"""Run the benchmarks: ``python -m bench [name ...]`` (default: all).
+
+Each benchmark works in a throwaway database: SQLite in a temporary folder by default,
+or the database named by ``DATABASE_URL`` (PostgreSQL: its test tables are created and
+dropped). Figures are printed as medians and percentiles; machines are noisy, so compare
+ratios within one run rather than absolute numbers across machines.
+"""
+
+import os
+import sys
+import tempfile
+
+BENCHMARKS = ["documents"]
+
+
+def main(argv):
+    names = argv or BENCHMARKS
+    unknown = set(names) - set(BENCHMARKS)
+    if unknown:
+        sys.exit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    os.environ.setdefault("EGOV_VAR_DIR", tempfile.mkdtemp(prefix="egov-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings.base")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_databases, teardown_databases
+
+    # setup_databases makes test_* databases, so a PostgreSQL DATABASE_URL is never touched.
+    config = setup_databases(verbosity=0, interactive=False)
+    try:
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", stdout=quiet)
+        import importlib
+
+        for name in names:
+            importlib.import_module(f"bench.{name}").run()
+    finally:
+        teardown_databases(config, verbosity=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
