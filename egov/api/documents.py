@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
@@ -67,3 +68,42 @@ def documents_payload(request, dossier_id):
     if applicant:
         documents = documents.filter(status__in=[Document.Status.READY, Document.Status.SUPERSEDED])
     return DocumentSerializer(documents, many=True, context={"request": request, "hide_errors": applicant}).data
+
+
+class RegisterView(APIView):
+    """The dossier register (Mẫu 07) of a unit for a period, as a PDF, for its staff."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("agency", str, required=True, description="Unit code"),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="Dossier register (Mẫu 07) as PDF",
+    )
+    def get(self, request):
+        from django.http import HttpResponse
+        from django.utils.dateparse import parse_date
+
+        from egov.accounts.selectors import role_pairs
+        from egov.agencies.models import Agency
+        from egov.documents.register import render_register
+
+        params = request.query_params
+        agency = Agency.objects.filter(code=params.get("agency", "")).first()
+        start, end = parse_date(params.get("from") or ""), parse_date(params.get("to") or "")
+        errors = {}
+        if agency is None:
+            errors["agency"] = [_("Unknown unit code.")]
+        if start is None or end is None or end < start or (end - start).days > 366:
+            errors["period"] = [_("Give from and to dates (YYYY-MM-DD), at most a year apart.")]
+        if errors:
+            from egov.common.errors import InvalidInput
+
+            raise InvalidInput(errors=errors)
+        if not request.user.is_superuser and agency.pk not in {a for _role, a in role_pairs(request.user)}:
+            raise NotFound()
+        response = HttpResponse(render_register(agency, start, end), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="register-{agency.code}-{start}-{end}.pdf"'
+        return response

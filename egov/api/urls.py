@@ -13,6 +13,7 @@ router.register("tasks", tasks.TaskViewSet, basename="task")
 urlpatterns = [
     path("calendar/due-date/", calendar.DueDateView.as_view(), name="calendar-due-date"),
     path("documents/<str:pk>/download/", documents.DocumentDownloadView.as_view(), name="document-download"),
+    path("register/", documents.RegisterView.as_view(), name="register"),
     path("track/<str:code>/", dossiers.TrackView.as_view(), name="track"),
     path("", include(router.urls)),
 ]

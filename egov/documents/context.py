@@ -4,6 +4,7 @@ administrators' sandboxed templates and the verification page's key facts."""
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from egov.catalog.definition import summarise_time_limit
 from egov.common.text import localize
@@ -11,7 +12,7 @@ from egov.common.text import localize
 from .models import Kind
 from .rendering import qr_data_uri
 
-PAPER_KINDS = {"original": _("Original"), "certified_copy": _("Certified copy"), "copy": _("Copy")}
+PAPER_KINDS = {"original": _lazy("Original"), "certified_copy": _lazy("Certified copy"), "copy": _lazy("Copy")}
 
 
 def when(moment):

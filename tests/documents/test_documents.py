@@ -279,3 +279,21 @@ def test_receipt_looks_like_the_reference_image(demo, tmp_path, settings):
     difference = ImageChops.difference(rendered, reference)
     changed = sum(1 for value in difference.getdata() if value > 64)
     assert changed / (rendered.width * rendered.height) < 0.01, changed
+
+
+def test_dossier_register_for_a_unit_and_period(demo):
+    import datetime as dt
+
+    first = file_dossier(demo["congdan"], "2.000575")
+    second = file_dossier(demo["congdan2"], "2.000575")
+    today = dt.date.today().isoformat()
+    desk = client_for(demo["tiepnhan.dongha"])
+    answer = desk.get("/api/v1/register/", {"agency": "000.17.22.H56", "from": today, "to": today})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.content))
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # A4 landscape
+    text = normal("\n".join(page.extract_text() for page in reader.pages))
+    assert first["code"] in text and second["code"] in text and "Trần Thị Bình" in text
+    assert client_for(demo["tiepnhan.camlo"]).get(
+        "/api/v1/register/", {"agency": "000.17.22.H56", "from": today, "to": today}).status_code == 404
+    assert desk.get("/api/v1/register/", {"agency": "000.17.22.H56", "from": today}).status_code == 400

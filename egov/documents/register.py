@@ -1,0 +1,58 @@
+"""The dossier register (Mẫu 07, A4): every dossier a unit received in a period."""
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from egov.dossiers.models import Dossier
+
+from .context import day, issuer, when
+from .rendering import html_to_pdf
+
+RETURN_METHODS = {"desk": _lazy("At the desk"), "post": _lazy("By post"), "electronic": _lazy("Electronically")}
+MAX_ROWS = 5000  # a register longer than this is split by period
+
+
+def register_rows(agency, start, end):
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
+    dossiers = (
+        Dossier.objects.filter(receiving_agency=agency, submitted_at__gte=since, submitted_at__lt=until)
+        .select_related("applicant", "version", "deciding_agency")
+        .order_by("submitted_at")[:MAX_ROWS]
+    )
+    return [
+        {
+            "code": d.code,
+            "procedure": d.version.display_name,
+            "applicant": d.applicant.full_name,
+            "contact": ", ".join(v for v in [d.applicant.address, d.applicant.phone] if v),
+            "lead": d.deciding_agency.name if d.deciding_agency else "",
+            "received": when(d.accepted_at or d.submitted_at),
+            "due": when(d.due_at),
+            "returned": when(d.completed_at) if d.status == Dossier.Status.RETURNED else "",
+            "how": str(RETURN_METHODS.get(d.returned_how, "")),
+            "note": str(d.get_status_display()) if d.status != Dossier.Status.RETURNED else "",
+        }
+        for d in dossiers
+    ]
+
+
+def _noon(date):
+    return datetime.datetime.combine(date, datetime.time(12), timezone.get_current_timezone())
+
+
+def render_register(agency, start, end, language="vi"):
+    with translation.override(language):
+        ctx = {
+            "document": {"title": _("Dossier register")},
+            "issuer": issuer(agency),
+            "period": {"start": day(_noon(start)), "end": day(_noon(end))},
+            "rows": register_rows(agency, start, end),
+        }  # fmt: skip
+        pdf, _refused = html_to_pdf(render_to_string("documents/register.html", ctx))
+    return pdf
