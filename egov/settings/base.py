@@ -246,6 +246,9 @@ EGOV_WORKING_DAY_RULE = env.str("EGOV_WORKING_DAY_RULE", default="civil_code")
 EGOV_DEFAULT_OFFICE_HOURS = [["07:30", "11:30"], ["13:00", "17:00"]]
 # Dossier code layout (domain notes section 5); the 2025 circular may change it.
 EGOV_DOSSIER_CODE_FORMAT = env.str("EGOV_DOSSIER_CODE_FORMAT", default="{unit}-{date:%y%m%d}-{seq:04d}")
+# Organisation certificate (PKCS#12) for PAdES signatures on issued documents; unset = unsigned.
+EGOV_SIGNING_P12 = env.str("EGOV_SIGNING_P12", default="")
+EGOV_SIGNING_P12_PASSWORD = env.str("EGOV_SIGNING_P12_PASSWORD", default="")
 # Procedures run by a custom flow instead of the generic one, e.g.
 # EGOV_CUSTOM_FLOWS="2.000908=workflows.custom.desk_same_day.DeskSameDayFlow"
 EGOV_CUSTOM_FLOWS = env.dict("EGOV_CUSTOM_FLOWS", default={})
