@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from egov.common import views as common_views
 from egov.documents import views as document_views
+from egov.dossiers import views as dossier_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,10 +13,12 @@ urlpatterns = [
     path("api/v1/", include("egov.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("attachments/<str:pk>/", dossier_views.attachment, name="attachment"),
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    path("backoffice/", include("egov.backoffice.urls")),
     path("", common_views.home, name="home"),
 ]
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "egov.integrations",
     "workflows",
     "egov.api",
+    "egov.portal",
+    "egov.backoffice",
     "egov.demo",
 ]
 

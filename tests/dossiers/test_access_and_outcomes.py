@@ -147,3 +147,20 @@ def test_desk_files_for_a_walk_in_applicant(demo, channel):
     assert submitted["fee"]["amount"] == 100000  # the fee applies off line
     assert submitted["applicant"]["full_name"] == demo["congdan2"].full_name
     assert client_for(demo["congdan2"]).get(f"/api/v1/dossiers/{dossier_id}/").status_code == 200
+
+
+def test_attachments_are_served_only_to_those_who_may_see_the_dossier(demo):
+    from django.test import Client
+
+    from egov.dossiers.models import Attachment
+
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    item = Attachment.objects.filter(dossier_id=dossier["id"]).first()
+    for username, status in [("congdan", 200), ("tiepnhan.dongha", 200), ("congdan2", 404), ("tiepnhan.camlo", 404)]:
+        client = Client()
+        client.force_login(demo[username])
+        answer = client.get(f"/attachments/{item.pk}/")
+        assert answer.status_code == status, username
+        if status == 200:
+            assert answer["Content-Type"] == "application/pdf" and "sandbox" in answer["Content-Security-Policy"]
+    assert Client().get(f"/attachments/{item.pk}/").status_code == 302  # to the login page
