@@ -15,11 +15,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("attachments/<str:pk>/", dossier_views.attachment, name="attachment"),
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
+    path("welcome/", common_views.after_login, name="after-login"),
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("backoffice/", include("egov.backoffice.urls")),
-    path("", common_views.home, name="home"),
+    path("", include("egov.portal.urls")),
 ]
 
 admin.site.site_header = "Một Cửa"

@@ -9,3 +9,56 @@ class LoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+
+class RegistrationForm(forms.Form):
+    """A citizen account, reached by e-mail or phone; the username is one of them."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))  # fmt: skip
+    personal_id = forms.CharField(label=_("Personal identification number (12 digits)"), required=False, max_length=12,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))  # fmt: skip
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_phone(self):
+        from .validators import normalise_phone, validate_phone
+
+        phone = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_phone(phone)
+            phone = normalise_phone(phone)
+        return phone
+
+    def clean_personal_id(self):
+        from .validators import validate_personal_id
+
+        value = self.cleaned_data["personal_id"].strip()
+        if value:
+            validate_personal_id(value)
+        return value
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(_("Give an e-mail address or a phone number: you will log in with it."))
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -1,10 +1,15 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 
 
-def home(request):
-    return render(request, "home.html")
+@login_required
+def after_login(request):
+    """Citizens land on their dossiers, officers on their workspace."""
+    if request.user.kind == "staff" or request.user.is_staff:
+        return redirect("backoffice:queue")
+    return redirect("portal:my-dossiers")
 
 
 def health(request):

@@ -303,3 +303,20 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.dossier} {self.amount} ({self.status})"
+
+
+class Rating(models.Model):
+    """The applicant's rating of the service once the result is returned (1–5 and a comment)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
+
+    def __str__(self):
+        return f"{self.dossier}: {self.score}/5"

@@ -3,12 +3,12 @@ runs in one transaction, writes the audit record and the outbox event, and leave
 work (documents, messages) to run after commit.
 """
 
-from .applicant import answer_supplement, withdraw
-from .applying import add_attachment, create_draft, submit, update_draft
+from .applicant import answer_supplement, rate, withdraw
+from .applying import add_attachment, create_draft, remove_attachment, submit, update_draft
 from .clock import apologise
 from .handling import claim, complete_task, confirm_payment, reassign, release
 
 __all__ = [
     "add_attachment", "answer_supplement", "apologise", "claim", "complete_task", "confirm_payment", "create_draft",
-    "reassign", "release", "submit", "update_draft", "withdraw",
+    "rate", "reassign", "remove_attachment", "release", "submit", "update_draft", "withdraw",
 ]  # fmt: skip

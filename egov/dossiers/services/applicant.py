@@ -91,3 +91,25 @@ def withdraw(user, dossier, reason=""):
         dossier.save()
         log(user, "dossier.withdraw", dossier, events.WITHDRAWN, reason=dossier.decision_note)
         return dossier
+
+
+@transaction.atomic
+def rate(user, dossier, score, comment=""):
+    """Rate the service once the result is returned; once per dossier."""
+    from ..models import Rating
+
+    if dossier.applicant_id != user.pk:
+        raise NotAllowed()
+    if dossier.status != Dossier.Status.RETURNED:
+        raise InvalidInput(_("You can rate the service once the result is returned."), code="not_returned")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise InvalidInput(errors={"score": [_("Choose from 1 to 5.")]})
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise InvalidInput(_("This dossier has already been rated."), code="already_rated")
+    rating = Rating.objects.create(dossier=dossier, score=score, comment=(comment or "").strip()[:2000])
+    log(user, "dossier.rate", dossier, score=score)
+    return rating

@@ -236,3 +236,16 @@ def submit(user, dossier):
     flow_for_procedure(dossier.procedure.code).start.run(dossier=dossier)
     log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier
+
+
+@transaction.atomic
+def remove_attachment(user, dossier, attachment_id):
+    """Take a paper off a draft (the file is deleted: it was never part of a submitted dossier)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_editable(user, dossier)
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    attachment.file.delete(save=False)
+    attachment.delete()
+    log(user, "dossier.detach", dossier, document=attachment.document_key)

@@ -1,0 +1,1 @@
+"""The citizens' web pages: thin views over the catalogue selectors and the dossier services."""

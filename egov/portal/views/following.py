@@ -1,0 +1,124 @@
+"""Following a dossier: my dossiers, a dossier's page, supplements, withdrawal, rating, tracking."""
+
+import hmac
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.common.errors import DomainError
+from egov.documents.models import Document, Kind
+from egov.dossiers import selectors, services
+from egov.dossiers.models import Dossier
+from egov.dossiers.payments import get_provider
+from egov.dossiers.timeline import timeline
+
+from ..eform_view import field_rows, posted_values
+from .applying import _messages, own_dossier, paper_rows
+
+
+@login_required
+def my_dossiers(request):
+    dossiers = Dossier.objects.filter(applicant=request.user).select_related("version").order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status == "open":
+        dossiers = dossiers.filter(status__in=Dossier.OPEN_STATUSES)
+    elif status == "draft":
+        dossiers = dossiers.filter(status=Dossier.Status.DRAFT)
+    elif status == "done":
+        dossiers = dossiers.filter(status__in=Dossier.FINAL_STATUSES)
+    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/my_dossiers.html", {"page": page, "status": status})
+
+
+@login_required
+def dossier(request, pk):
+    item = own_dossier(request, pk)
+    if item.status == Dossier.Status.DRAFT:
+        return redirect("portal:form", pk=item.pk)
+    documents = list(item.documents.filter(status__in=[Document.Status.READY]).order_by("created_at"))
+    result = next((d for d in documents if d.kind == Kind.RESULT), None)
+    receipt = next((d for d in reversed(documents) if d.kind == Kind.RECEIPT), None)
+    payment = item.payments.filter(status="pending").first()
+    just_submitted = request.session.pop("just_submitted", None) == str(item.pk)
+    return render(request, "portal/dossier.html", {
+        "dossier": item, "history": timeline(item), "documents": documents, "result": result, "receipt": receipt,
+        "supplement": selectors.open_supplement(item), "rating": getattr(item, "rating", None),
+        "payment": payment, "payment_help": get_provider(payment.provider).start(payment) if payment else None,
+        "can_withdraw": item.is_open and item.status != Dossier.Status.READY_FOR_RETURN,
+        "just_submitted": just_submitted, "fields": [r for r in field_rows(item.spec, item.data) if r["visible"]],
+    })  # fmt: skip
+
+
+@login_required
+def supplement(request, pk):
+    item = own_dossier(request, pk)
+    request_ = selectors.open_supplement(item)
+    if request_ is None:
+        return redirect("portal:dossier", pk=item.pk)
+    spec = item.spec
+    fields = [spec.field(key) for key in request_.fields]
+    errors, problems, status = {}, [], 200
+    values = item.data
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "upload":
+                services.add_attachment(request.user, item, request.POST.get("document"), request.FILES.get("file"))
+                messages.success(request, _("The file was uploaded."))
+                return redirect("portal:supplement", pk=item.pk)
+            values = posted_values(fields, request.POST)
+            services.answer_supplement(request.user, item, values, request.POST.get("note", ""))
+            messages.success(request, _("Thank you: your answer was sent and the dossier goes on."))
+            return redirect("portal:dossier", pk=item.pk)
+        except DomainError as exc:
+            errors, problems, status = exc.errors, _messages(exc), exc.status
+            values = {**item.data, **{k: v for k, v in values.items() if v is not None}}
+    new_files = {}
+    for attachment in item.attachments.filter(uploaded_at__gte=request_.requested_at, replaced_at__isnull=True):
+        new_files.setdefault(attachment.document_key, []).append(attachment)
+    papers = [row | {"new_files": new_files.get(row["key"], [])}
+              for row in paper_rows(item) if row["key"] in request_.documents]  # fmt: skip
+    return render(request, "portal/supplement.html", {
+        "dossier": item, "request_": request_, "papers": papers, "problems": problems,
+        "rows": field_rows(spec, values, errors, fields=fields),
+    }, status=status)  # fmt: skip
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    item = own_dossier(request, pk)
+    try:
+        services.withdraw(request.user, item, request.POST.get("reason", ""))
+        messages.success(request, _("Your dossier was withdrawn. A stop-processing notice will be issued."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:dossier", pk=item.pk)
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    item = own_dossier(request, pk)
+    try:
+        services.rate(request.user, item, request.POST.get("score"), request.POST.get("comment", ""))
+        messages.success(request, _("Thank you for rating the service."))
+    except DomainError as exc:
+        messages.error(request, " ".join(_messages(exc)))
+    return redirect("portal:dossier", pk=item.pk)
+
+
+def track(request):
+    code = request.GET.get("code", "").strip()[:60]
+    key = request.GET.get("key", "").strip().upper()[:12]
+    found, history = None, []
+    if code and key:
+        candidate = Dossier.objects.select_related("version").filter(code=code).first()
+        if candidate is not None and hmac.compare_digest(candidate.lookup_key, key):
+            found, history = candidate, timeline(candidate, public=True)
+    status = 404 if code and key and found is None else 200
+    return render(request, "portal/track.html", {"code": code, "key": key, "found": found, "history": history,
+                                                 "searched": bool(code and key)}, status=status)  # fmt: skip

@@ -1,0 +1,101 @@
+"""The citizen portal through Django's test client (the browser tests drive the same pages)."""
+
+from django.core import mail
+from django.test import Client
+
+from tests.conftest import make_pdf
+from tests.dossiers.helpers import act, file_dossier, officer_for, open_tasks, sample_data
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_catalogue_pages_are_public_and_search_folds_diacritics(demo):
+    web = Client()
+    home = web.get("/")
+    assert home.status_code == 200 and "Đăng ký khai sinh" in home.content.decode()
+    folded = web.get("/procedures/", {"q": "dang ky khai sinh"}).content.decode()
+    exact = web.get("/procedures/", {"q": "Đăng ký khai sinh"}).content.decode()
+    assert "/procedures/1.001193/" in folded and "/procedures/1.001193/" in exact
+    assert "/procedures/2.000575/" not in folded
+    page = web.get("/procedures/2.001417/").content.decode()
+    assert "Phiếu lý lịch tư pháp" in page or "criminal" in page.lower()
+    assert "200.000" in page or "200,000" in page  # the fee
+    assert web.get("/procedures/9.999999/").status_code == 404
+
+
+def test_apply_through_the_pages(demo):
+    citizen = logged_in(demo["congdan"])
+    answer = citizen.post("/procedures/2.000575/apply/")
+    assert answer.status_code == 302 and answer["Location"].endswith("/form/")
+    form_url = answer["Location"]
+    page = citizen.get(form_url).content.decode()
+    assert 'value="Nguyễn Văn An"' in page  # prefilled from the account
+    bad = citizen.post(form_url, {**sample_data("2.000575"), "capital": "nhiều", "continue": "1"})
+    assert bad.status_code == 400 and 'href="#f-capital"' in bad.content.decode()
+    good = citizen.post(form_url, {**sample_data("2.000575"), "continue": "1"})
+    assert good.status_code == 302 and good["Location"].endswith("/papers/")
+    papers_url = good["Location"]
+    refused = citizen.post(papers_url, {"document": "application", "file": _file("x.pdf", b"GIF89a" + b"0" * 100)})
+    assert refused.status_code == 400 and "not accepted" in refused.content.decode()
+    for key in ["application", "owner_id"]:
+        assert citizen.post(papers_url, {"document": key, "file": _file("giay.pdf", make_pdf())}).status_code == 302
+    review_url = papers_url.replace("/papers/", "/review/")
+    submitted = citizen.post(review_url)
+    assert submitted.status_code == 302
+    page = citizen.get(submitted["Location"]).content.decode()
+    from egov.dossiers.models import Dossier
+
+    dossier = Dossier.objects.get(applicant=demo["congdan"])
+    assert dossier.code in page and dossier.lookup_key in page and "confirmation" in page
+    # Another citizen gets a 404 on every page of this dossier.
+    other = logged_in(demo["congdan2"])
+    for suffix in ["", "form/", "papers/", "review/", "supplement/"]:
+        assert other.get(f"/my/dossiers/{dossier.pk}/{suffix}").status_code == 404
+    assert other.post(f"/my/dossiers/{dossier.pk}/withdraw/").status_code == 404
+
+
+def test_supplement_rating_and_tracking_pages(demo):
+    submitted = file_dossier(demo["congdan"], "2.000575")
+    task = open_tasks(submitted["id"], demo["quantri"])[0]
+    act(officer_for(task), task["id"], "supplement", {"documents": ["owner_id"], "fields": ["business_name"]}, "Mờ")
+    citizen = logged_in(demo["congdan"])
+    url = f"/my/dossiers/{submitted['id']}/supplement/"
+    page = citizen.get(url).content.decode()
+    assert "Mờ" in page and 'name="business_name"' in page
+    assert citizen.post(url, {"action": "answer", "business_name": "Tên mới"}).status_code == 400  # paper missing
+    assert citizen.post(url, {"action": "upload", "document": "owner_id", "file": _file("cccd.pdf", make_pdf())}
+                        ).status_code == 302
+    assert citizen.post(url, {"action": "answer", "business_name": "Tên mới"}).status_code == 302
+    from egov.dossiers.models import Dossier
+
+    dossier = Dossier.objects.get(pk=submitted["id"])
+    assert dossier.status == "submitted" and dossier.data["business_name"] == "Tên mới"
+    web = Client()
+    found = web.get("/track/", {"code": dossier.code, "key": dossier.lookup_key.lower()})
+    assert found.status_code == 200 and dossier.code in found.content.decode()
+    assert web.get("/track/", {"code": dossier.code, "key": "WRONG"}).status_code == 404
+
+
+def test_register_and_reset_password(demo):
+    web = Client()
+    answer = web.post("/accounts/register/", {"full_name": "Lê Thị Mới", "email": "moi@example.vn", "phone": "",
+                                              "personal_id": "", "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!"})
+    assert answer.status_code == 302
+    assert web.get("/my/dossiers/").status_code == 200
+    again = Client().post("/accounts/register/", {"full_name": "X", "email": "", "phone": "", "password1": "a",
+                                                  "password2": "b"})
+    assert again.status_code == 400
+    fresh = Client()
+    assert fresh.post("/accounts/login/", {"username": "moi@example.vn", "password": "Mot-Cua-2026!"}).status_code == 302
+    Client().post("/accounts/password-reset/", {"email": "moi@example.vn"})
+    assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
+
+
+def _file(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
