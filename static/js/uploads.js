@@ -4,14 +4,13 @@
   Array.prototype.forEach.call(document.querySelectorAll("form.upload"), function (form) {
     var input = form.querySelector("input[type=file]");
     var message = form.querySelector(".field-error");
-    var maxBytes = Number(form.getAttribute("data-max-bytes"));
     var types = form.getAttribute("data-types").split(/,\s*/);
     function problem() {
       var file = input.files && input.files[0];
       if (!file) { return ""; }
       var ext = (file.name.split(".").pop() || "").toLowerCase();
       if (types.indexOf(ext) < 0) { return form.getAttribute("data-msg-type") || ("Accepted: " + types.join(", ")); }
-      if (file.size > maxBytes) { return form.getAttribute("data-msg-size") || "The file is too large."; }
+      if (file.size > Number(form.getAttribute("data-max-bytes"))) { return form.getAttribute("data-msg-size") || "The file is too large."; }
       return "";
     }
     function show() {

@@ -36,7 +36,7 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, demo):
+def site(live_server, transactional_db, demo):
     """The live server with the demo province loaded."""
     return live_server.url
 
@@ -57,8 +57,8 @@ def page_for(browser, site):
             page.goto("/accounts/login/")
             page.fill("input[name=username]", username)
             page.fill("input[name=password]", settings.EGOV_DEMO_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+            page.click("main form button[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
         return page
 
     yield open_page

@@ -162,6 +162,14 @@ def add_attachment(user, dossier, document_key, uploaded):
     return attachment
 
 
+def form_problems(dossier):
+    """Field errors the form would have at submission ({"data.<key>": [...]}), without saving."""
+    _cleaned, errors = eform.clean(
+        dossier.spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
+    )
+    return {f"data.{key}": messages for key, messages in errors.items()}
+
+
 def missing_documents(dossier):
     spec = dossier.spec
     required = eform.required_documents(

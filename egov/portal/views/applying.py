@@ -13,7 +13,7 @@ from egov.catalog import eform
 from egov.common.errors import DomainError, InvalidInput
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier
-from egov.dossiers.services.applying import condition_channel, missing_documents
+from egov.dossiers.services.applying import condition_channel, form_problems, missing_documents
 
 from ..eform_view import field_rows, posted_values
 
@@ -89,6 +89,10 @@ def form(request, pk):
     if autosave:
         return JsonResponse({"saved": True, "at": timezone.localtime().strftime("%H:%M")})
     if "continue" in request.POST:
+        # Saved either way; before moving on, say what submission would refuse.
+        problems = form_problems(dossier)
+        if problems:
+            return _form_page(request, dossier, dossier.data, problems, status=400)
         return redirect("portal:papers", pk=dossier.pk)
     messages.success(request, _("Your draft was saved. You can come back to it from “My dossiers”."))
     return redirect("portal:form", pk=dossier.pk)

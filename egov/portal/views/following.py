@@ -82,7 +82,7 @@ def supplement(request, pk):
     papers = [row | {"new_files": new_files.get(row["key"], [])}
               for row in paper_rows(item) if row["key"] in request_.documents]  # fmt: skip
     return render(request, "portal/supplement.html", {
-        "dossier": item, "request_": request_, "papers": papers, "problems": problems,
+        "dossier": item, "request_": request_, "papers": papers, "problems": problems, "errors": errors,
         "rows": field_rows(spec, values, errors, fields=fields),
     }, status=status)  # fmt: skip
 
