@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from egov.accounts.oidc import EIDCallbackView, EIDLoginView
 from egov.common import views as common_views
 from egov.documents import views as document_views
 from egov.dossiers import views as dossier_views
@@ -19,6 +20,8 @@ urlpatterns = [
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    path("oidc/authenticate/", EIDLoginView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", EIDCallbackView.as_view(), name="oidc_authentication_callback"),
     path("backoffice/", include("egov.backoffice.urls")),
     path("", include("egov.portal.urls")),
 ]

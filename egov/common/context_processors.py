@@ -3,4 +3,6 @@ from django.conf import settings
 
 def site(request):
     """What every page needs to know about the deployment."""
-    return {"SITE_URL": settings.SITE_URL}
+    from egov.accounts.oidc import enabled
+
+    return {"SITE_URL": settings.SITE_URL, "eid_enabled": enabled()}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "mozilla_django_oidc",
     "viewflow",
     "viewflow.workflow",
     # our apps, one noun each
@@ -126,7 +127,23 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://egov")}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "egov.accounts.backends.EmailOrPhoneBackend",
+    # The national e-ID (VNeID) through OpenID Connect; inert until OIDC_RP_CLIENT_ID is set.
+    "egov.accounts.oidc.NationalEIDBackend",
 ]
+
+# --- National e-ID (OpenID Connect) -----------------------------------------------------
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256" if OIDC_OP_JWKS_ENDPOINT else "HS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile")
+# The claim carrying the 12-digit personal identification number.
+EGOV_OIDC_PERSONAL_ID_CLAIM = env.str("EGOV_OIDC_PERSONAL_ID_CLAIM", default="personal_id")
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "portal:home"
