@@ -8,9 +8,9 @@ their first visit. Nothing happens until ``OIDC_RP_CLIENT_ID`` is configured.
 
 from django.conf import settings
 from django.contrib import messages
-from django.utils.translation import gettext as _
 from django.http import Http404
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
