@@ -20,4 +20,5 @@ app.conf.beat_schedule = {
     "fire-due-timers": {"task": "egov.dossiers.tasks.fire_due_timers", "schedule": 60.0},
     # events whose consumers did not run (a worker died, the broker was down)
     "redispatch-events": {"task": "egov.integrations.tasks.redispatch_events", "schedule": 60.0},
+    "deliver-due-webhooks": {"task": "egov.integrations.tasks.deliver_due_webhooks", "schedule": 60.0},
 }

@@ -22,6 +22,7 @@ from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.timeline import timeline
+from egov.integrations.clients import Scope
 
 
 def _local(moment):
@@ -163,7 +164,13 @@ class DossierCreateSerializer(serializers.Serializer):
     procedure = serializers.CharField(help_text=_("Procedure code, e.g. 2.000575"))
     data = serializers.DictField(required=False, default=dict)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    applicant = serializers.CharField(required=False, help_text=_("Personal ID number (desk and API clients)"))
+    applicant = serializers.JSONField(
+        required=False,
+        help_text=_(
+            "The applicant: a personal ID number (desk), or for API clients an object "
+            "{personal_id, full_name, email, phone, address}; a citizen account is matched or created."
+        ),
+    )
     agency = serializers.CharField(required=False, help_text=_("The desk's unit code, if the officer has several"))
 
 
@@ -193,6 +200,10 @@ class ApologySerializer(serializers.Serializer):
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = DossierSerializer
+    # What an API client needs for each action (people are checked by the services).
+    required_scopes = dict.fromkeys(
+        ("create", "partial_update", "attachments", "submit", "supplement", "withdraw"), Scope.DOSSIERS_SUBMIT
+    )
 
     def get_queryset(self):
         qs = selectors.visible_dossiers(self.request.user)

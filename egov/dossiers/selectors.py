@@ -24,6 +24,8 @@ def visible_dossiers(user):
         return qs.none()
     if user.is_superuser:
         return qs
+    if user.kind == "service":
+        return qs.filter(_client_condition(user))
     agencies = {agency for _role, agency in role_pairs(user)}
     condition = Q(applicant=user) | Q(created_by=user)
     if agencies:
@@ -35,6 +37,23 @@ def visible_dossiers(user):
         # Staff never see other people's drafts: a draft is the applicant's until submitted.
         condition &= ~Q(status=Dossier.Status.DRAFT) | Q(applicant=user) | Q(created_by=user)
     return qs.filter(condition)
+
+
+def _client_condition(user):
+    """An API client sees what it filed, and with ``dossiers:read`` those of its procedures/agencies."""
+    from egov.integrations.clients import ApiClient, Scope
+
+    condition = Q(created_by=user)
+    client = ApiClient.objects.filter(service_user=user).prefetch_related("agencies").first()
+    if client is not None and client.has_scope(Scope.DOSSIERS_READ):
+        readable = ~Q(status="draft")
+        if client.procedures:
+            readable &= Q(procedure__code__in=client.procedures)
+        agency_ids = [agency.pk for agency in client.agencies.all()]
+        if agency_ids:
+            readable &= Q(receiving_agency__in=agency_ids) | Q(deciding_agency__in=agency_ids)
+        condition |= readable
+    return condition
 
 
 def get_dossier(user, dossier_id):

@@ -39,3 +39,8 @@ class OutboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# The other models of the app live in their own modules, by topic.
+from .clients import ApiClient, ApiKey  # noqa: E402, F401
+from .webhooks import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -15,3 +15,19 @@ def redispatch_events():
 
     for event_id in undispatched().order_by("occurred_at").values_list("pk", flat=True)[:500]:
         dispatch(event_id)
+
+
+@shared_task(name="egov.integrations.tasks.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id):
+    from .webhooks import deliver
+
+    deliver(delivery_id)
+
+
+@shared_task(name="egov.integrations.tasks.deliver_due_webhooks", ignore_result=True)
+def deliver_due_webhooks():
+    """Every minute: retries whose time has come, and anything a dead worker left behind."""
+    from .webhooks import deliver, due_deliveries
+
+    for delivery_id in due_deliveries().values_list("pk", flat=True)[:500]:
+        deliver(delivery_id)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "egov.integrations.middleware.ApiClientAuditMiddleware",
 ]
 
 ROOT_URLCONF = "egov.urls"
@@ -223,10 +224,13 @@ CELERY_BEAT_SCHEDULE = {}  # apps add their periodic work in egov/celery.py
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # First the header schemes, so an unauthenticated call gets 401 with WWW-Authenticate.
+        "egov.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "egov.api.auth.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["egov.api.auth.ClientRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "egov.api.pagination.Pagination",
     "PAGE_SIZE": 25,

@@ -24,7 +24,8 @@ DESK_CHANNELS = (Channel.IN_PERSON, Channel.POST)
 
 def condition_channel(channel):
     """Conditions know three channels; a dossier from another system counts as online."""
-    return Channel.ONLINE if channel == Channel.API else channel
+    # A plain str: JSON Logic compares types strictly, and a TextChoices member is not a str.
+    return "online" if channel == Channel.API else str(channel)
 
 
 def _applicant_context(dossier):
@@ -50,8 +51,15 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
             raise InvalidInput(errors={"channel": [_("Citizens file online.")]})
         applicant = user
     elif user.kind == User.Kind.SERVICE:
+        from egov.integrations.clients import ApiClient, Scope
+
+        client = ApiClient.objects.filter(service_user=user).first()
+        if client is None or not client.has_scope(Scope.DOSSIERS_SUBMIT):
+            raise NotAllowed(_("This API client may not submit dossiers."))
+        if client.procedures and procedure_code not in client.procedures:
+            raise NotAllowed(_("This API client may not submit this procedure."))
         channel = Channel.API
-        applicant = _resolve_applicant(applicant)
+        applicant = _match_or_create_citizen(applicant, user)
     else:
         channel = channel or Channel.IN_PERSON
         if channel not in DESK_CHANNELS:
@@ -85,6 +93,35 @@ def _resolve_applicant(applicant):
     if found is None:
         raise InvalidInput(errors={"applicant": [_("No citizen account has this personal ID number.")]})
     return found
+
+
+def _match_or_create_citizen(applicant, actor):
+    """The inbound channel: another portal vouches for an identified citizen."""
+    if not isinstance(applicant, dict):
+        return _resolve_applicant(applicant)
+    from django.core.exceptions import ValidationError
+
+    from egov.accounts.services import create_citizen
+    from egov.accounts.validators import validate_personal_id
+
+    personal_id = str(applicant.get("personal_id") or "").strip()
+    try:
+        validate_personal_id(personal_id)
+    except ValidationError as exc:
+        raise InvalidInput(errors={"applicant.personal_id": exc.messages})
+    found = User.objects.filter(personal_id=personal_id, kind=User.Kind.CITIZEN).first()
+    if found is not None:
+        return found
+    if not str(applicant.get("full_name") or "").strip():
+        raise InvalidInput(errors={"applicant.full_name": [_("Give the applicant's full name.")]})
+    try:
+        return create_citizen(
+            f"citizen-{personal_id}", full_name=str(applicant["full_name"]).strip()[:150], personal_id=personal_id,
+            email=str(applicant.get("email") or ""), phone=str(applicant.get("phone") or ""),
+            address=str(applicant.get("address") or "")[:300], actor=actor,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise InvalidInput(errors={f"applicant.{k}": v for k, v in exc.message_dict.items()})
 
 
 def _desk_agency(user, agency_code):

@@ -1,0 +1,63 @@
+"""How external apps authenticate (``Authorization: Api-Key <key>``), what their scopes allow,
+and how fast they may call. People use their session or a personal token instead."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions, throttling
+
+from egov.integrations.clients import client_for_key
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(self.keyword + " "):
+            return None
+        client = client_for_key(header[len(self.keyword) + 1 :].strip())
+        if client is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+        request._request.api_client = client  # for the audit middleware
+        return client.service_user, client
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+def client_of(request):
+    return getattr(request._request, "api_client", None) or getattr(request.user, "api_client", None)
+
+
+class ScopeRequired(permissions.BasePermission):
+    """API clients need the view's scope; people are checked by the services as usual."""
+
+    message = _("This API client does not have the scope for this call.")
+
+    def has_permission(self, request, view):
+        if getattr(request.user, "kind", None) != "service":
+            return True
+        client = client_of(request)
+        scope = getattr(view, "required_scopes", {}).get(getattr(view, "action", None) or request.method.lower())
+        return client is not None and client.active and (scope is None or client.has_scope(scope))
+
+
+class ClientRateThrottle(throttling.SimpleRateThrottle):
+    """Each API client has its own rate (``ApiClient.rate``); people are not limited here."""
+
+    scope = "api_client"
+
+    def get_rate(self):
+        return None  # set per request in allow_request
+
+    def allow_request(self, request, view):
+        client = getattr(request, "auth", None)
+        from egov.integrations.clients import ApiClient
+
+        if not isinstance(client, ApiClient):
+            return True
+        self.rate = client.rate
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -1,0 +1,241 @@
+"""Webhooks: signed CloudEvents POSTed to subscribers, at least once, in order per dossier.
+
+Each (subscription, event) pair is one delivery row, created when the event is
+dispatched; a Celery task posts it and records the answer. Failures are retried with
+exponential backoff; a delivery that keeps failing is marked dead, and a subscription
+whose deliveries keep failing is disabled and its owner told. A periodic sweep resends
+whatever a dead worker left behind, so nothing is lost.
+
+Signature (documented in docs/webhooks.md): ``Webhook-Signature: v1=<hex>`` where
+``<hex> = HMAC-SHA256(secret, "<Webhook-Timestamp>.<raw body>")``.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+
+import requests
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.common.tasks import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8  # then the delivery is dead (about 2 hours of retries)
+DISABLE_AFTER = 20  # consecutive failed deliveries disable the subscription
+TIMEOUT = 10
+
+
+def new_secret():
+    return secrets.token_urlsafe(32)
+
+
+class WebhookSubscription(models.Model):
+    client = models.ForeignKey("integrations.ApiClient", on_delete=models.CASCADE, related_name="subscriptions")
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=100, default=new_secret)
+    event_types = models.JSONField(_("event types"), default=list, blank=True, help_text=_("Empty: all events."))
+    procedures = models.JSONField(_("procedure codes"), default=list, blank=True, help_text=_("Empty: all."))
+    agencies = models.JSONField(_("agency codes"), default=list, blank=True, help_text=_("Empty: all."))
+    active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self):
+        return f"{self.client} → {self.url}"
+
+    def matches(self, event):
+        if self.event_types and event.type not in self.event_types:
+            return False
+        dossier = event.dossier
+        if self.procedures and (dossier is None or dossier.procedure.code not in self.procedures):
+            return False
+        if not self.agencies:
+            return True
+        if dossier is None:
+            return False
+        codes = {getattr(dossier.receiving_agency, "code", None), getattr(dossier.deciding_agency, "code", None)}
+        return bool(codes & set(self.agencies))
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        DEAD = "dead", _("Gave up")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey("integrations.OutboxEvent", on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["subscription", "event"], name="delivery_once_per_event")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.event.type} → {self.subscription.url} ({self.status})"
+
+
+def cloud_event(event):
+    """The event in CloudEvents 1.0 structured JSON."""
+    dossier = event.dossier
+    data = dict(event.data)
+    if dossier is not None:
+        data.update({"dossier_id": str(dossier.pk), "code": dossier.code, "status": dossier.status,
+                     "procedure": dossier.procedure.code})  # fmt: skip
+    return {
+        "specversion": "1.0",
+        "id": str(event.pk),
+        "source": f"{settings.SITE_URL}/api/v1",
+        "type": f"vn.gov.motcua.{event.type}",
+        "subject": dossier.code if dossier is not None else None,
+        "time": event.occurred_at.isoformat(),
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def sign(secret, timestamp, body):
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def on_event(event):
+    """Consumer of the outbox: one delivery per matching subscription (idempotent)."""
+    from .clients import Scope
+
+    subscriptions = WebhookSubscription.objects.filter(active=True, client__active=True).select_related("client")
+    for subscription in subscriptions:
+        if not subscription.client.has_scope(Scope.EVENTS_RECEIVE) or not subscription.matches(event):
+            continue
+        delivery, created = WebhookDelivery.objects.get_or_create(subscription=subscription, event=event)
+        if created:
+            from .tasks import deliver_webhook
+
+            enqueue_after_commit(deliver_webhook, delivery.pk)
+
+
+def _earlier_undelivered(delivery):
+    """Deliveries of older events of the same dossier to the same subscriber still on their way."""
+    if delivery.event.dossier_id is None:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(
+        subscription=delivery.subscription_id,
+        event__dossier_id=delivery.event.dossier_id,
+        event__occurred_at__lt=delivery.event.occurred_at,
+        status=WebhookDelivery.Status.PENDING,
+    )
+
+
+def backoff(attempts):
+    return datetime.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def deliver(delivery_id):
+    """Post one delivery now. Returns the delivery; never raises for the receiver's failures."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("subscription", "event__dossier__procedure")
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return None
+        subscription = delivery.subscription
+        if not subscription.active:
+            return delivery
+        if _earlier_undelivered(delivery).exists():
+            # Keep the order per dossier: this one waits for the older ones.
+            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=5)
+            delivery.save(update_fields=["next_attempt_at"])
+            return delivery
+        body = json.dumps(cloud_event(delivery.event), ensure_ascii=False, separators=(",", ":")).encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/cloudevents+json; charset=utf-8",
+            "Webhook-Id": str(delivery.event_id),
+            "Webhook-Timestamp": timestamp,
+            "Webhook-Signature": f"v1={sign(subscription.secret, timestamp, body)}",
+            "User-Agent": "MotCua-Webhooks/1",
+        }
+        delivery.attempts += 1
+        try:
+            answer = requests.post(subscription.url, data=body, headers=headers, timeout=TIMEOUT,
+                                   allow_redirects=False)  # fmt: skip
+            delivery.last_status_code = answer.status_code
+            ok = 200 <= answer.status_code < 300
+            delivery.last_error = "" if ok else answer.text[:500]
+        except requests.RequestException as exc:
+            ok = False
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        now = timezone.now()
+        if ok:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = now
+            subscription.consecutive_failures = 0
+        else:
+            subscription.consecutive_failures += 1
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = WebhookDelivery.Status.DEAD
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+            if subscription.consecutive_failures >= DISABLE_AFTER and subscription.active:
+                _disable(subscription)
+        delivery.save()
+        subscription.save(update_fields=["consecutive_failures", "active", "disabled_at"])
+        return delivery
+
+
+def _disable(subscription):
+    from django.core.mail import send_mail
+
+    from egov.audit.services import record
+
+    subscription.active = False
+    subscription.disabled_at = timezone.now()
+    record(None, "webhook.disabled", subscription, note=f"{subscription.consecutive_failures} failures in a row")
+    recipient = subscription.client.contact_email or getattr(subscription.client.contact, "email", "")
+    if recipient:
+        transaction.on_commit(lambda: send_mail(
+            str(_("Webhook disabled: %(url)s") % {"url": subscription.url}),
+            str(_("Deliveries to %(url)s failed %(n)d times in a row, so the subscription was disabled. "
+                  "Fix the receiver, then enable the subscription again; pending events will be sent.")
+                % {"url": subscription.url, "n": subscription.consecutive_failures}),
+            None, [recipient], fail_silently=True,
+        ))  # fmt: skip
+
+
+def due_deliveries(now=None):
+    return WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now or timezone.now(), subscription__active=True
+    ).order_by("event__occurred_at")
+
+
+def redeliver(delivery):
+    """Manual redelivery (admin): send it again, whatever happened before."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )
+    from .tasks import deliver_webhook
+
+    enqueue_after_commit(deliver_webhook, delivery.pk)

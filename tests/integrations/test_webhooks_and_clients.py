@@ -1,0 +1,170 @@
+"""External apps: keys and scopes, the inbound channel, signed webhooks delivered once, in order."""
+
+import datetime
+import hashlib
+import hmac
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from egov.audit.models import AuditRecord
+from egov.integrations.clients import Scope, issue_key, register_client, revoke_keys
+from egov.integrations.tasks import deliver_due_webhooks
+from egov.integrations.webhooks import WebhookDelivery, WebhookSubscription
+from tests.dossiers.helpers import act, officer_for, open_tasks, sample_data, upload
+
+from .receiver import Receiver
+
+NEW_CITIZEN = {"personal_id": "045185009999", "full_name": "Đinh Thị Cổng Quốc Gia", "phone": "0987654321"}
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def run_after_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def app_client(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    return client
+
+
+def national_portal(receiver=None, scopes=(Scope.DOSSIERS_SUBMIT, Scope.EVENTS_RECEIVE), rate="600/minute"):
+    client = register_client("Cổng Dịch vụ công quốc gia", list(scopes), contact_email="ops@dichvucong.gov.vn")
+    client.rate = rate
+    client.save()
+    subscription = None
+    if receiver is not None:
+        subscription = WebhookSubscription.objects.create(client=client, url=receiver.url)
+    return client, issue_key(client), subscription
+
+
+def submit_through_portal(key):
+    portal = app_client(key)
+    answer = portal.post("/api/v1/dossiers/", {"procedure": "2.000575", "data": sample_data("2.000575"),
+                                               "applicant": NEW_CITIZEN}, format="json")  # fmt: skip
+    assert answer.status_code == 201, answer.json()
+    dossier_id = answer.json()["id"]
+    for key_ in ["application", "owner_id"]:
+        assert upload(portal, dossier_id, key_).status_code == 201
+    answer = portal.post(f"/api/v1/dossiers/{dossier_id}/submit/")
+    assert answer.status_code == 200, answer.json()
+    return answer.json()
+
+
+def drive(demo, dossier_id):
+    while tasks := open_tasks(dossier_id, demo["quantri"]):
+        task = tasks[0]
+        outcome = {"intake": "accept", "appraise": "forward", "approve": "approve", "issue": "issue",
+                   "return": "returned"}[task["step"]]  # fmt: skip
+        assert act(officer_for(task), task["id"], outcome).status_code == 200
+
+
+def verify(delivery, secret):
+    headers = delivery["headers"]
+    expected = hmac.new(secret.encode(), f"{headers['Webhook-Timestamp']}.".encode() + delivery["body"],
+                        hashlib.sha256).hexdigest()  # fmt: skip
+    return hmac.compare_digest(headers["Webhook-Signature"], f"v1={expected}")
+
+
+def test_inbound_submission_and_every_event_delivered_once_signed_in_order(demo, receiver, run_after_commit):
+    client, key, subscription = national_portal(receiver)
+    with run_after_commit():
+        submitted = submit_through_portal(key)
+    from egov.accounts.models import User
+
+    citizen = User.objects.get(personal_id=NEW_CITIZEN["personal_id"])
+    assert citizen.full_name == NEW_CITIZEN["full_name"] and submitted["applicant"]["full_name"] == citizen.full_name
+    with run_after_commit():
+        drive(demo, submitted["id"])
+    events = [d["event"] for d in receiver.received]
+    types = [e["type"].removeprefix("vn.gov.motcua.") for e in events]
+    assert types[0] == "dossier.submitted" and types[-1] == "dossier.returned"
+    assert {"dossier.accepted", "dossier.approved", "dossier.issued", "dossier.ready_for_return"} <= set(types)
+    ids = [e["id"] for e in events]
+    assert len(ids) == len(set(ids))  # exactly once per idempotency id
+    assert [e["time"] for e in events] == sorted(e["time"] for e in events)  # in order
+    assert all(verify(d, subscription.secret) for d in receiver.received)
+    assert all(e["specversion"] == "1.0" and e["subject"] == submitted["code"] for e in events)
+    assert all(d["headers"]["Webhook-Id"] == d["event"]["id"] for d in receiver.received)
+    # The portal reads back the dossier it filed, not others.
+    portal = app_client(key)
+    assert portal.get(f"/api/v1/dossiers/{submitted['id']}/").json()["status"] == "returned"
+    assert AuditRecord.objects.filter(action="api.call", object_id=str(client.pk)).count() >= 4
+
+
+def test_receiver_down_then_back_gets_everything_in_order(demo, receiver, run_after_commit):
+    client, key, subscription = national_portal(receiver)
+    receiver.down = True
+    with run_after_commit():
+        submitted = submit_through_portal(key)
+        drive(demo, submitted["id"])
+    assert receiver.received == []
+    pending = WebhookDelivery.objects.filter(status="pending").count()
+    from egov.integrations.models import OutboxEvent
+
+    assert pending == OutboxEvent.objects.filter(dossier_id=submitted["id"]).count() >= 7
+    receiver.down = False
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        for _sweep in range(3):  # the periodic sweep, a few minutes apart
+            deliver_due_webhooks()
+    events = [d["event"] for d in receiver.received]
+    assert len(events) == pending and len({e["id"] for e in events}) == pending
+    assert [e["time"] for e in events] == sorted(e["time"] for e in events)
+    assert WebhookDelivery.objects.filter(status="delivered").count() == pending
+
+
+def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_after_commit, settings):
+    from django.core import mail
+
+    from egov.integrations import webhooks
+
+    client, key, subscription = national_portal(receiver)
+    receiver.down = True
+    with run_after_commit():
+        submitted = submit_through_portal(key)
+        drive(demo, submitted["id"])
+    with mock.patch.object(webhooks, "DISABLE_AFTER", 3), run_after_commit():
+        for hours in range(1, 4):  # the sweep keeps retrying as time passes
+            with mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=hours)):
+                deliver_due_webhooks()
+    subscription.refresh_from_db()
+    assert not subscription.active and subscription.disabled_at
+    assert mail.outbox and "ops@dichvucong.gov.vn" in mail.outbox[0].to
+
+
+def test_keys_scopes_rotation_and_rate_limits(demo):
+    from django.core.cache import cache
+
+    client, key, _ = national_portal(scopes=[Scope.EVENTS_RECEIVE])
+    reader = app_client(key)
+    denied = reader.post("/api/v1/dossiers/", {"procedure": "2.000575"}, format="json")
+    assert denied.status_code == 403
+    assert app_client("nope.nope").get("/api/v1/dossiers/").status_code == 401
+    second = issue_key(client)
+    assert app_client(second).get("/api/v1/dossiers/").status_code == 200  # both keys valid while rotating
+    revoke_keys(client, keep_prefix=second.split(".")[0])
+    assert app_client(key).get("/api/v1/dossiers/").status_code == 401
+    client.rate = "3/minute"
+    client.save()
+    cache.clear()
+    statuses = [app_client(second).get("/api/v1/dossiers/").status_code for _ in range(4)]
+    assert statuses[-1] == 429
+    # A citizen's dossier is not readable by a client that did not file it and lacks dossiers:read.
+    from tests.dossiers.helpers import file_dossier
+
+    theirs = file_dossier(demo["congdan"], "2.000575")
+    client.rate = "600/minute"
+    client.save()
+    cache.clear()
+    assert app_client(second).get(f"/api/v1/dossiers/{theirs['id']}/").status_code == 404
