@@ -2,6 +2,7 @@
 and how fast they may call. People use their session or a personal token instead."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from egov.integrations.clients import client_for_key
@@ -61,3 +62,14 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Describes ``Authorization: Api-Key <key>`` in the OpenAPI schema."""
+
+    target_class = "egov.api.auth.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Api-Key <prefix>.<secret>` for registered apps (see docs/webhooks.md)"}  # fmt: skip

@@ -2,16 +2,16 @@
 
 from pathlib import Path
 
-from django.conf import settings
-
 from .models import Document, DocumentTemplate
-
-RESULT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "documents" / "results"
 
 
 def result_template_slugs():
-    """Slugs a procedure's ``result.template`` may name: shipped files and admin templates."""
-    shipped = {path.stem for path in RESULT_TEMPLATE_DIR.glob("*.html") if not path.stem.startswith("_")}
+    """Slugs a procedure's ``result.template`` may name: shipped files (the project's and the
+    plug-ins'), and administrators' templates."""
+    from django.template import engines
+
+    folders = [Path(d) / "documents" / "results" for d in engines["django"].template_dirs]
+    shipped = {p.stem for folder in folders for p in folder.glob("*.html") if not p.stem.startswith("_")}
     return shipped | set(DocumentTemplate.objects.filter(active=True).values_list("slug", flat=True))
 
 

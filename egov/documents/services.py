@@ -103,4 +103,8 @@ def render(document):
             created_at__lt=document.created_at,
         )
         older.update(status=Document.Status.SUPERSEDED)
+        from egov.integrations import events
+
+        events.emit(events.DOCUMENT_GENERATED, document.dossier, document=str(document.pk), kind=document.kind,
+                    verification_code=document.verification_code, sha256=document.sha256)  # fmt: skip
     return document

@@ -31,9 +31,11 @@ LABELS = {
     events.STEP_OVERDUE: _("A handling step ran over its time"),
     events.DUE_SOON: _("The due date is near"),
     events.OVERDUE: _("The due date has passed"),
+    events.DOCUMENT_GENERATED: _("A document was issued"),
 }
 # What the public tracking page shows (no internal alerts).
-PUBLIC = set(LABELS) - {events.STEP_OVERDUE, events.DUE_SOON, events.OVERDUE, events.STEP_COMPLETED}
+PUBLIC = set(LABELS) - {events.STEP_OVERDUE, events.DUE_SOON, events.OVERDUE, events.STEP_COMPLETED,
+                        events.DOCUMENT_GENERATED}  # fmt: skip
 
 
 def timeline(dossier, public=False):

@@ -18,7 +18,9 @@ def dispatch(event_id):
     event = OutboxEvent.objects.select_related("dossier").filter(pk=event_id).first()
     if event is None or event.dispatched_at:
         return False
-    for path in CONSUMERS:
+    from egov.common.plugins import event_consumers
+
+    for path in CONSUMERS + event_consumers():
         import_string(path)(event)
     OutboxEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
     return True

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "egov.api",
     "egov.portal",
     "egov.backoffice",
+    # Plug-in apps (smart-city apps contributing procedures, templates, flows, event handlers).
+    *env.list("EGOV_PLUGINS", default=[]),
     "egov.demo",
 ]
 

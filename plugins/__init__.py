@@ -1,0 +1,1 @@
+"""Example plug-in apps. Enable one with EGOV_PLUGINS=plugins.street_vending (see docs/plugins.md)."""
