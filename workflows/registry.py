@@ -13,7 +13,10 @@ from django.utils.module_loading import import_string
 
 @cache
 def _custom_flows():
-    return {code: import_string(path) for code, path in getattr(settings, "EGOV_CUSTOM_FLOWS", {}).items()}
+    from egov.common.plugins import flows
+
+    declared = {**flows(), **getattr(settings, "EGOV_CUSTOM_FLOWS", {})}  # settings win over plug-ins
+    return {code: import_string(path) for code, path in declared.items()}
 
 
 def flow_for_procedure(code):
