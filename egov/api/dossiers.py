@@ -18,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from egov.api.documents import DocumentSerializer, documents_payload
+from egov.api.idempotency import IdempotentPostMixin
 from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
@@ -197,7 +198,7 @@ class ApologySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = DossierSerializer
     # What an API client needs for each action (people are checked by the services).

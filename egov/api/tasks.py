@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from egov.api.idempotency import IdempotentPostMixin
 from egov.dossiers import selectors, services
 from egov.dossiers.services.handling import allowed_outcomes
 from workflows.models import DossierTask
@@ -83,7 +84,7 @@ class ReassignSerializer(serializers.Serializer):
     user = serializers.CharField(help_text=_("Username of the officer who takes the task"))
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TaskSerializer
 
     def get_queryset(self):
