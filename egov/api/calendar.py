@@ -20,6 +20,12 @@ class DueDateQuery(serializers.Serializer):
     rule = serializers.ChoiceField(choices=WORKING_DAY_RULES, required=False)
     agency = serializers.CharField(required=False, help_text=_("Unit code whose office hours apply."))
 
+    def validate_received(self, value):
+        # The legal calendar is seeded for modern years only (and old dates carry local-mean-time offsets).
+        if not 2000 <= value.year <= 2100:
+            raise serializers.ValidationError(_("Give a date between 2000 and 2100."))
+        return value
+
     def validate(self, attrs):
         given = [key for key in ("working_days", "working_hours") if attrs.get(key) is not None]
         if attrs.get("same_day"):
