@@ -7,6 +7,7 @@ from egov.accounts.oidc import EIDCallbackView, EIDLoginView
 from egov.common import views as common_views
 from egov.documents import views as document_views
 from egov.dossiers import views as dossier_views
+from egov.notifications import views as notification_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("attachments/<str:pk>/", dossier_views.attachment, name="attachment"),
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
+    path("notices/", notification_views.inbox, name="notices"),
     path("welcome/", common_views.after_login, name="after-login"),
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),

@@ -11,7 +11,11 @@ from .models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 # Consumers, in order. Each takes the event; running one twice for an event changes nothing.
-CONSUMERS = ["egov.documents.consumers.on_event", "egov.integrations.webhooks.on_event"]
+CONSUMERS = [
+    "egov.documents.consumers.on_event",
+    "egov.notifications.services.on_event",
+    "egov.integrations.webhooks.on_event",
+]
 
 
 def dispatch(event_id):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.dossiers",
     "egov.documents",
+    "egov.notifications",
     "egov.integrations",
     "workflows",
     "egov.api",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "egov.common.context_processors.site",
+                "egov.notifications.views.unread_count",
             ],
         },
     },
@@ -274,6 +276,15 @@ EGOV_DOSSIER_CODE_FORMAT = env.str("EGOV_DOSSIER_CODE_FORMAT", default="{unit}-{
 # Organisation certificate (PKCS#12) for PAdES signatures on issued documents; unset = unsigned.
 EGOV_SIGNING_P12 = env.str("EGOV_SIGNING_P12", default="")
 EGOV_SIGNING_P12_PASSWORD = env.str("EGOV_SIGNING_P12_PASSWORD", default="")
+# SMS: "file" (var/sms/outbox.log, the embedded default) or "http" (the operator's gateway).
+EGOV_SMS_PROVIDER = env.str("EGOV_SMS_PROVIDER", default="file")
+EGOV_SMS_URL = env.str("EGOV_SMS_URL", default="")
+EGOV_SMS_TOKEN = env.str("EGOV_SMS_TOKEN", default="")
+EGOV_SMS_SENDER = env.str("EGOV_SMS_SENDER", default="MOTCUA")
+# JSON body sent to the gateway; {phone}, {text} and {sender} are filled in.
+EGOV_SMS_BODY = env.str("EGOV_SMS_BODY", default='{"to": "{phone}", "message": "{text}", "from": "{sender}"}')
+# Strip Vietnamese diacritics (many gateways bill 70 characters per SMS with them, 160 without).
+EGOV_SMS_ASCII = env.bool("EGOV_SMS_ASCII", default=True)
 # Procedures run by a custom flow instead of the generic one, e.g.
 # EGOV_CUSTOM_FLOWS="2.000908=workflows.custom.desk_same_day.DeskSameDayFlow"
 EGOV_CUSTOM_FLOWS = env.dict("EGOV_CUSTOM_FLOWS", default={})

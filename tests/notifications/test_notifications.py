@@ -1,0 +1,141 @@
+"""Citizens and officers hear about what matters, once, in their language."""
+
+import datetime
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from egov.notifications.models import MessageTemplate, Notification
+from egov.notifications.tasks import send_due_notifications
+from tests.dossiers.helpers import act, file_dossier, officer_for, open_tasks
+
+
+class SmsGateway:
+    def __init__(self):
+        self.received, self.down = [], False
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if gateway.down:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                gateway.received.append({"auth": self.headers.get("Authorization"), **body})
+                self.send_response(200)
+                self.end_headers()
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def gateway(settings):
+    running = SmsGateway()
+    settings.EGOV_SMS_PROVIDER = "http"
+    settings.EGOV_SMS_URL = running.url
+    settings.EGOV_SMS_TOKEN = "sms-token"
+    yield running
+    running.server.shutdown()
+
+
+@pytest.fixture
+def run_after_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def drive(demo, dossier_id, plan):
+    for outcome, data, note in plan:
+        task = open_tasks(dossier_id, demo["quantri"])[0]
+        assert act(officer_for(task), task["id"], outcome, data, note).status_code == 200
+
+
+def test_the_applicant_is_told_at_every_milestone_once_in_their_language(demo, gateway, run_after_commit):
+    citizen = demo["congdan"]
+    citizen.preferred_language = "en"
+    citizen.save()
+    with run_after_commit():
+        dossier = file_dossier(citizen, "2.000575")
+        drive(demo, dossier["id"], [("accept", {}, ""), ("supplement", {"documents": ["owner_id"]}, "Blurred ID")])
+    to_citizen = [m for m in mail.outbox if citizen.email in m.to]
+    subjects = [m.subject for m in to_citizen]
+    assert any("received" in s for s in subjects) and any("accepted" in s for s in subjects)
+    assert any("more papers" in s for s in subjects)
+    assert len(subjects) == len(set(subjects))  # once each
+    accepted = next(m for m in to_citizen if "accepted" in m.subject)
+    assert dossier["code"] in accepted.body
+    sms = [m for m in gateway.received if m["to"] == citizen.phone]
+    assert len(sms) == 3 and all(m["auth"] == "Bearer sms-token" for m in sms)
+    assert all(m["message"].isascii() for m in sms)  # diacritics stripped for the gateway
+    # Redelivering the events sends nothing again.
+    from egov.integrations.dispatch import dispatch
+    from egov.integrations.models import OutboxEvent
+
+    before = len(mail.outbox)
+    with run_after_commit():
+        for event in OutboxEvent.objects.filter(dossier_id=dossier["id"]):
+            OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=None)
+            dispatch(event.pk)
+    assert len(mail.outbox) == before
+    # In-app notices show in the portal.
+    from django.test import Client
+
+    web = Client()
+    web.force_login(citizen)
+    page = web.get("/notices/").content.decode()
+    assert "more papers" in page and Notification.objects.filter(recipient=citizen, read_at__isnull=False).exists()
+
+
+def test_sms_retried_until_the_gateway_recovers_never_twice(demo, gateway, run_after_commit):
+    gateway.down = True
+    with run_after_commit():
+        dossier = file_dossier(demo["congdan"], "2.000575")
+        drive(demo, dossier["id"], [("accept", {}, "")])
+    failed = Notification.objects.filter(channel="sms", status="failed")
+    assert failed.count() == 2 and gateway.received == []
+    gateway.down = False
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        send_due_notifications()
+        send_due_notifications()
+    assert len(gateway.received) == 2
+    assert Notification.objects.filter(channel="sms", status="sent").count() == 2
+
+
+def test_an_administrators_template_is_used_for_the_next_message(demo, run_after_commit):
+    MessageTemplate.objects.create(event_type="dossier.accepted", channel="email", language="vi",
+                                   subject="Đã nhận hồ sơ {{ code }}", body="Kính gửi {{ name }}: hẹn trả {{ due }}.")
+    with run_after_commit():
+        dossier = file_dossier(demo["congdan"], "2.000575")
+        drive(demo, dossier["id"], [("accept", {}, "")])
+    message = next(m for m in mail.outbox if m.subject.startswith("Đã nhận hồ sơ"))
+    assert message.subject == f"Đã nhận hồ sơ {dossier['code']}" and "Kính gửi Nguyễn Văn An" in message.body
+
+
+def test_officers_of_the_next_step_and_the_manager_on_escalation(demo, run_after_commit):
+    from workflows.timers import fire_due_timers
+
+    with run_after_commit():
+        dossier = file_dossier(demo["congdan"], "2.000575")
+    assert any("tiepnhan" in (m.to[0] if m.to else "") or m.subject for m in mail.outbox)
+    desk = demo["tiepnhan.dongha"]
+    assert Notification.objects.filter(recipient=desk, channel="in_app").exists()
+    with run_after_commit():
+        drive(demo, dossier["id"], [("accept", {}, "")])
+        from workflows.models import DossierTask
+
+        step = DossierTask.objects.get(dossier_id=dossier["id"], step_key="appraise")
+        with mock.patch("django.utils.timezone.now", return_value=step.due_at + datetime.timedelta(minutes=1)):
+            fire_due_timers()
+    assert Notification.objects.filter(recipient=demo["congchuc.dongha"], event__type="dossier.accepted").exists()
+    assert Notification.objects.filter(recipient=demo["quanly.dongha"], event__type="dossier.step_overdue").exists()
