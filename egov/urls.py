@@ -18,6 +18,7 @@ urlpatterns = [
     path("attachments/<str:pk>/", dossier_views.attachment, name="attachment"),
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
     path("notices/", notification_views.inbox, name="notices"),
+    path("notices/preferences/", notification_views.preferences, name="notice-preferences"),
     path("welcome/", common_views.after_login, name="after-login"),
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),

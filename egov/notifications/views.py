@@ -1,5 +1,6 @@
 """In-app notices, for citizens and officers alike."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -27,3 +28,28 @@ def unread_count(request):
         return {}
     return {"unread_notices": Notification.objects.filter(recipient=user, channel=Channel.IN_APP,
                                                           read_at__isnull=True).count()}  # fmt: skip
+
+
+@login_required
+def preferences(request):
+    """A citizen chooses e-mail and/or SMS and the language; an officer, immediate or a digest."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from .models import Preference
+
+    preference, _created = Preference.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        preference.email = request.POST.get("email") == "on"
+        preference.sms = request.POST.get("sms") == "on"
+        preference.digest = request.POST.get("digest") == "on" and request.user.kind == "staff"
+        preference.save()
+        language = request.POST.get("language")
+        if language in dict(settings.LANGUAGES):
+            request.user.preferred_language = language
+            request.user.save(update_fields=["preferred_language"])
+        messages.success(request, _("Your choices were saved."))
+        return redirect("notice-preferences")
+    return render(request, "notifications/preferences.html", {"preference": preference,
+                                                              "languages": settings.LANGUAGES})  # fmt: skip

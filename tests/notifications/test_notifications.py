@@ -139,3 +139,17 @@ def test_officers_of_the_next_step_and_the_manager_on_escalation(demo, run_after
             fire_due_timers()
     assert Notification.objects.filter(recipient=demo["congchuc.dongha"], event__type="dossier.accepted").exists()
     assert Notification.objects.filter(recipient=demo["quanly.dongha"], event__type="dossier.step_overdue").exists()
+
+
+def test_preferences_page(demo, run_after_commit):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(demo["congdan"])
+    assert web.post("/notices/preferences/", {"email": "on", "language": "en"}).status_code == 302
+    citizen = demo["congdan"].__class__.objects.get(pk=demo["congdan"].pk)
+    assert citizen.preferred_language == "en" and not citizen.notification_preference.sms
+    with run_after_commit():
+        file_dossier(citizen, "2.000575")
+    assert not Notification.objects.filter(recipient=citizen, channel="sms").exists()
+    assert Notification.objects.filter(recipient=citizen, channel="email", language="en").exists()
