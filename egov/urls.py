@@ -8,6 +8,7 @@ from egov.common import views as common_views
 from egov.documents import views as document_views
 from egov.dossiers import views as dossier_views
 from egov.notifications import views as notification_views
+from egov.stats import views as stats_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("attachments/<str:pk>/", dossier_views.attachment, name="attachment"),
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
     path("notices/", notification_views.inbox, name="notices"),
+    path("dashboard/", stats_views.dashboard, name="dashboard"),
     path("notices/preferences/", notification_views.preferences, name="notice-preferences"),
     path("welcome/", common_views.after_login, name="after-login"),
     path("healthz", common_views.health, name="health"),

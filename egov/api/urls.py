@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import calendar, documents, dossiers, events, procedures, tasks
+from . import calendar, documents, dossiers, events, procedures, stats, tasks
 
 app_name = "api"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("calendar/due-date/", calendar.DueDateView.as_view(), name="calendar-due-date"),
     path("documents/<str:pk>/download/", documents.DocumentDownloadView.as_view(), name="document-download"),
     path("events/types/", events.EventTypesView.as_view(), name="event-types"),
+    path("stats/figures/", stats.FiguresView.as_view(), name="stats-figures"),
+    path("open-data/figures/", stats.OpenDataView.as_view(), name="open-data-figures"),
     path("register/", documents.RegisterView.as_view(), name="register"),
     path("track/<str:code>/", dossiers.TrackView.as_view(), name="track"),
     path("", include(router.urls)),

@@ -32,6 +32,7 @@ LABELS = {
     events.DUE_SOON: _("The due date is near"),
     events.OVERDUE: _("The due date has passed"),
     events.DOCUMENT_GENERATED: _("A document was issued"),
+    events.RATED: _("The applicant rated the service"),
 }
 # What the public tracking page shows (no internal alerts).
 PUBLIC = set(LABELS) - {events.STEP_OVERDUE, events.DUE_SOON, events.OVERDUE, events.STEP_COMPLETED,

@@ -20,6 +20,7 @@ class Scope(models.TextChoices):
     DOSSIERS_SUBMIT = "dossiers:submit", _("Submit dossiers on behalf of citizens")
     DOSSIERS_READ = "dossiers:read", _("Read dossiers (of the procedures and agencies listed)")
     EVENTS_RECEIVE = "events:receive", _("Receive events by webhook")
+    STATS_READ = "stats:read", _("Read the statistics (operations centre)")
 
 
 class ApiClient(models.Model):

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 CONSUMERS = [
     "egov.documents.consumers.on_event",
     "egov.notifications.services.on_event",
+    "egov.stats.rollups.on_event",
     "egov.integrations.webhooks.on_event",
 ]
 

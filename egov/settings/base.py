@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "egov.dossiers",
     "egov.documents",
     "egov.notifications",
+    "egov.stats",
     "egov.integrations",
     "workflows",
     "egov.api",
@@ -241,6 +242,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "egov.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # ?format= is ours (open data: json or csv), not DRF's renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
     # Public tracking guesses codes and keys: slow it down per client address.
     "DEFAULT_THROTTLE_RATES": {"track": env.str("EGOV_TRACK_RATE", default="30/minute")},
 }

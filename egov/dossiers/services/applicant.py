@@ -111,5 +111,5 @@ def rate(user, dossier, score, comment=""):
     if Rating.objects.filter(dossier=dossier).exists():
         raise InvalidInput(_("This dossier has already been rated."), code="already_rated")
     rating = Rating.objects.create(dossier=dossier, score=score, comment=(comment or "").strip()[:2000])
-    log(user, "dossier.rate", dossier, score=score)
+    log(user, "dossier.rate", dossier, events.RATED, score=score)
     return rating

@@ -1,0 +1,54 @@
+"""Rollups: the figures of the national service index, kept per day, unit and procedure.
+
+They are updated as events happen (one small upsert per event), so a dashboard over years
+and a million dossiers reads a few thousand rows instead of scanning the dossiers.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+COUNTERS = [
+    "received", "received_online", "received_in_person", "received_post", "received_api",
+    "supplement_requested", "refused", "withdrawn", "completed_early", "completed_on_time", "completed_late",
+    "working_days_total", "paid_online", "rating_count", "rating_sum",
+]  # fmt: skip
+
+
+class DailyFigure(models.Model):
+    day = models.DateField(_("day"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey("catalog.Sector", null=True, on_delete=models.SET_NULL, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    received_online = models.PositiveIntegerField(default=0)
+    received_in_person = models.PositiveIntegerField(default=0)
+    received_post = models.PositiveIntegerField(default=0)
+    received_api = models.PositiveIntegerField(default=0)
+    supplement_requested = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    completed_early = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    completed_late = models.PositiveIntegerField(default=0)
+    working_days_total = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [models.UniqueConstraint(fields=["day", "agency", "procedure"], name="daily_figure_unique")]
+        indexes = [models.Index(fields=["agency", "day"], name="figure_agency_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.agency_id} {self.procedure_id}"
+
+
+class CountedEvent(models.Model):
+    """Events already counted: a redelivered event changes no figure."""
+
+    event = models.OneToOneField("integrations.OutboxEvent", on_delete=models.CASCADE, primary_key=True)
+
+    def __str__(self):
+        return str(self.event_id)

@@ -1,0 +1,78 @@
+"""The figures of the national service index (domain notes section 7), from the rollups."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from egov.dossiers.models import Dossier
+
+from .models import COUNTERS, DailyFigure
+
+GROUPS = {"agency": "agency__code", "sector": "sector__code", "procedure": "procedure__code", "month": None}
+
+
+def _derived(row):
+    completed = row["completed_early"] + row["completed_on_time"] + row["completed_late"]
+    in_time = row["completed_early"] + row["completed_on_time"]
+    received = row["received"]
+    return {
+        **row,
+        "completed": completed,
+        "on_time_rate": round(in_time / completed, 4) if completed else None,
+        "average_working_days": round(row["working_days_total"] / completed, 2) if completed else None,
+        "online_share": round((row["received_online"] + row["received_api"]) / received, 4) if received else None,
+        "paid_online_share": round(row["paid_online"] / received, 4) if received else None,
+        "satisfaction": round(row["rating_sum"] / row["rating_count"], 2) if row["rating_count"] else None,
+    }
+
+
+def _filtered(start, end, agency=None, procedure=None, sector=None):
+    rows = DailyFigure.objects.filter(day__gte=start, day__lte=end)
+    if agency is not None:
+        rows = rows.filter(Q(agency=agency) | Q(agency__parent=agency))
+    if procedure:
+        rows = rows.filter(procedure__code=procedure)
+    if sector:
+        rows = rows.filter(sector__code=sector)
+    return rows
+
+
+def figures(start, end, agency=None, procedure=None, sector=None, group_by=None):
+    """Totals for the period, or one row per agency / sector / procedure / month."""
+    rows = _filtered(start, end, agency, procedure, sector)
+    sums = {name: Sum(name, default=0) for name in COUNTERS}
+    if group_by == "month":
+        from django.db.models.functions import TruncMonth
+
+        grouped = rows.annotate(key=TruncMonth("day")).values("key").annotate(**sums).order_by("key")
+        return [_derived({**r, "key": r["key"].strftime("%Y-%m")}) for r in grouped]
+    if group_by in GROUPS:
+        field = GROUPS[group_by]
+        grouped = rows.values(field).annotate(**sums).order_by(field)
+        return [_derived({**{k: v for k, v in r.items() if k != field}, "key": r[field]}) for r in grouped]
+    totals = rows.aggregate(**sums)
+    return _derived({name: totals[name] or 0 for name in COUNTERS}) | in_progress(agency, procedure, sector)
+
+
+def in_progress(agency=None, procedure=None, sector=None):
+    """Open dossiers now, within time or overdue (the open set is small and indexed)."""
+    open_dossiers = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES)
+    if agency is not None:
+        open_dossiers = open_dossiers.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
+    if procedure:
+        open_dossiers = open_dossiers.filter(procedure__code=procedure)
+    if sector:
+        open_dossiers = open_dossiers.filter(version__sector__code=sector)
+    now = timezone.now()
+    counts = open_dossiers.aggregate(
+        in_progress=Count("pk"),
+        overdue=Count("pk", filter=Q(due_at__lt=now, issued_at__isnull=True)),
+    )
+    return {"in_progress": counts["in_progress"], "in_progress_overdue": counts["overdue"],
+            "in_progress_in_time": counts["in_progress"] - counts["overdue"]}  # fmt: skip
+
+
+def overdue_dossiers(agency=None, limit=50):
+    rows = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES, due_at__lt=timezone.now(), issued_at__isnull=True)
+    if agency is not None:
+        rows = rows.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
+    return rows.select_related("version", "receiving_agency").order_by("due_at")[:limit]
