@@ -27,3 +27,21 @@ def test_admin_shows_audit_read_only(admin_client):
     assert page.status_code == 200
     assert 'name="action"' not in page.content.decode()
     assert admin_client.get("/admin/audit/auditrecord/add/").status_code == 403
+
+
+def test_editing_one_audit_row_is_detected(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from egov.audit.models import AuditRecord
+    from egov.audit.services import record
+
+    for n in range(5):
+        record(None, "test.action", note=f"entry {n}")
+    call_command("verify_audit")
+    victim = AuditRecord.objects.order_by("id")[2]
+    AuditRecord.objects.filter(pk=victim.pk).update(note="rewritten history")
+    import pytest
+
+    with pytest.raises(CommandError, match=str(victim.pk)):
+        call_command("verify_audit")

@@ -33,6 +33,8 @@ class AuditRecord(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Tamper evidence: the sealer chains each record to the previous one (see sealing.py).
+    seal = models.CharField(_("seal"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit record")
@@ -50,3 +52,13 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit records are append-only")
+
+
+class AuditSeal(models.Model):
+    """Where the chain of seals has reached: the last sealed record and its seal."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_seal = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return f"sealed up to {self.last_id}"

@@ -22,6 +22,13 @@ def attachment(request, pk):
         handle = item.file.open("rb")
     except (FileNotFoundError, NotFound):
         raise Http404()
+    document = item.dossier.spec.document(item.document_key)
+    if document is not None and document.sensitive:
+        # Identity scans are personal data: every read is on the record.
+        from egov.audit.services import record
+
+        record(request.user, "attachment.read", item.dossier, after={"attachment": str(item.pk),
+                                                                     "document": item.document_key})  # fmt: skip
     download = request.GET.get("download") == "1"
     response = FileResponse(handle, content_type=item.content_type, as_attachment=download,
                             filename=item.original_name)  # fmt: skip

@@ -164,3 +164,10 @@ def test_attachments_are_served_only_to_those_who_may_see_the_dossier(demo):
         if status == 200:
             assert answer["Content-Type"] == "application/pdf" and "sandbox" in answer["Content-Security-Policy"]
     assert Client().get(f"/attachments/{item.pk}/").status_code == 302  # to the login page
+    from egov.audit.models import AuditRecord
+
+    sensitive = Attachment.objects.get(dossier_id=dossier["id"], document_key="owner_id")
+    officer = Client()
+    officer.force_login(demo["tiepnhan.dongha"])
+    officer.get(f"/attachments/{sensitive.pk}/")
+    assert AuditRecord.objects.filter(action="attachment.read", actor=demo["tiepnhan.dongha"]).count() == 1
