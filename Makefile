@@ -26,7 +26,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_embedded
+	EGOV_STAFF_2FA=$${EGOV_STAFF_2FA:-false} $(PY) manage.py run_embedded
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL).
 test: $(VENV)/.installed-dev

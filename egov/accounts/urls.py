@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_factor, views
 from .forms import LoginForm
 
 app_name = "accounts"
@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("2fa/setup/", two_factor.setup, name="2fa-setup"),
+    path("2fa/verify/", two_factor.verify, name="2fa-verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "mozilla_django_oidc",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     # our apps, one noun each
@@ -73,9 +77,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.accounts.two_factor.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "egov.integrations.middleware.ApiClientAuditMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "egov.urls"
@@ -132,10 +140,24 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://egov")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Login throttling: after AXES_FAILURE_LIMIT failures an account is locked for a while.
+    "axes.backends.AxesStandaloneBackend",
     "egov.accounts.backends.EmailOrPhoneBackend",
     # The national e-ID (VNeID) through OpenID Connect; inert until OIDC_RP_CLIENT_ID is set.
     "egov.accounts.oidc.NationalEIDBackend",
 ]
+
+# Staff accounts need a second factor (TOTP) to reach any staff page or the API by session.
+EGOV_STAFF_2FA = env.bool("EGOV_STAFF_2FA", default=True)
+OTP_TOTP_ISSUER = "Một Cửa"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+# Per account, deliberately not per address: a commune office or a service centre puts all its
+# staff and kiosk users behind one public address, and locking that out would stop the desk.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # --- National e-ID (OpenID Connect) -----------------------------------------------------
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
@@ -305,5 +327,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -31,3 +31,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Every staff account proves a second factor in production, whatever the environment says.
+EGOV_STAFF_2FA = True
