@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "egov.accounts.two_factor.StaffSecondFactorMiddleware",
+    "egov.common.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "egov.integrations.middleware.ApiClientAuditMiddleware",
@@ -147,6 +148,8 @@ AUTHENTICATION_BACKENDS = [
     "egov.accounts.oidc.NationalEIDBackend",
 ]
 
+# A staff session ends after this much inactivity (citizens keep Django's default).
+EGOV_STAFF_SESSION_IDLE_SECONDS = env.int("EGOV_STAFF_SESSION_IDLE_SECONDS", default=2 * 3600)
 # Staff accounts need a second factor (TOTP) to reach any staff page or the API by session.
 EGOV_STAFF_2FA = env.bool("EGOV_STAFF_2FA", default=True)
 OTP_TOTP_ISSUER = "Một Cửa"
