@@ -59,6 +59,7 @@ def check_upload(uploaded, document):
     for chunk in uploaded.chunks():
         digest.update(chunk)
     _check_content(uploaded, detected)
+    _scan(uploaded)
     uploaded.seek(0)
     return CheckedFile(
         extension=detected,
@@ -67,6 +68,43 @@ def check_upload(uploaded, document):
         sha256=digest.hexdigest(),
         original_name=name or f"file.{detected}",
     )
+
+
+def _scan(uploaded):
+    from .antivirus import ScanError, scan
+
+    try:
+        found = scan(uploaded)
+    except ScanError:
+        message = _("The file could not be checked for viruses; try again later.")
+        raise InvalidInput(errors={"file": [message]})
+    if found:
+        message = _("The file contains a virus (%(name)s) and was refused.") % {"name": found}
+        raise InvalidInput(errors={"file": [message]})
+
+
+# Active content a PDF may carry; scans of papers have no reason to. (Long names only: a
+# short one such as /JS could occur by chance inside compressed data.)
+PDF_ACTIVE = (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+SCRIPT_ACTIONS = ("/JavaScript", "/Launch")
+
+
+def _pdf_is_passive(data, reader):
+    if any(marker in data for marker in PDF_ACTIVE):
+        return False
+    root = reader.trailer.get("/Root", {})
+    opening = root.get("/OpenAction")
+    opening = opening.get_object() if opening is not None else None
+    if isinstance(opening, dict) and opening.get("/S") in SCRIPT_ACTIONS:
+        return False
+    if "/AA" in root or "/JavaScript" in (root.get("/Names") or {}):
+        return False
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A", {})
+            if action and action.get("/S") in SCRIPT_ACTIONS:
+                return False
+    return True
 
 
 def _check_content(uploaded, detected):
@@ -79,10 +117,18 @@ def _check_content(uploaded, detected):
             reader = PdfReader(io.BytesIO(data), strict=False)
             if len(reader.pages) < 1:
                 raise ValueError("no pages")
+            if not _pdf_is_passive(data, reader):
+                raise _ActiveContent()
         else:
             from PIL import Image
 
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
+    except _ActiveContent:
+        raise InvalidInput(errors={"file": [_("PDF files with scripts or embedded files are not accepted.")]})
     except Exception:  # any parser error means we cannot trust or show the file
         raise InvalidInput(errors={"file": [_("The file is damaged or cannot be read.")]})
+
+
+class _ActiveContent(Exception):
+    pass

@@ -313,6 +313,15 @@ EGOV_SMS_SENDER = env.str("EGOV_SMS_SENDER", default="MOTCUA")
 EGOV_SMS_BODY = env.str("EGOV_SMS_BODY", default='{"to": "{phone}", "message": "{text}", "from": "{sender}"}')
 # Strip Vietnamese diacritics (many gateways bill 70 characters per SMS with them, 160 without).
 EGOV_SMS_ASCII = env.bool("EGOV_SMS_ASCII", default=True)
+# Uploads: one request may not be larger than this (a document's own max_mb applies too).
+EGOV_MAX_UPLOAD_BYTES = env.int("EGOV_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "egov.common.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# ClamAV (clamd) for uploaded files, e.g. unix:///run/clamav/clamd.ctl; unset = no virus scan.
+EGOV_CLAMAV_ADDRESS = env.str("EGOV_CLAMAV_ADDRESS", default="")
 # Procedures run by a custom flow instead of the generic one, e.g.
 # EGOV_CUSTOM_FLOWS="2.000908=workflows.custom.desk_same_day.DeskSameDayFlow"
 EGOV_CUSTOM_FLOWS = env.dict("EGOV_CUSTOM_FLOWS", default={})

@@ -181,7 +181,7 @@ def add_attachment(user, dossier, document_key, uploaded):
     if document is None:
         raise InvalidInput(errors={"document": [_("This procedure asks for no such document.")]})
     if uploaded is None:
-        raise InvalidInput(errors={"file": [_("Choose a file.")]})
+        raise InvalidInput(errors={"file": [_("Choose a file of at most %(mb)s MB.") % {"mb": document.max_mb}]})
     checked = check_upload(uploaded, document)
     attachment = Attachment(
         dossier=dossier,
