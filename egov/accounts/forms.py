@@ -31,6 +31,9 @@ class RegistrationForm(forms.Form):
         label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    consent = forms.BooleanField(label=_("I agree to the processing of my personal data described above"),
+                                 required=True)  # fmt: skip
+
     def clean_phone(self):
         from .validators import normalise_phone, validate_phone
 

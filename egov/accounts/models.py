@@ -93,3 +93,48 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class Consent(models.Model):
+    """What a person agreed to, with the very text they were shown (personal data law)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=40)
+    text = models.TextField(_("text shown"))
+    language = models.CharField(_("language"), max_length=5)
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self):
+        return f"{self.user} {self.purpose} {self.given_at:%Y-%m-%d}"
+
+
+class ErasureRequest(models.Model):
+    """A citizen asks for their personal data to be erased; staff answer within the legal time."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Anonymised")
+        REFUSED = "refused", _("Refused (the law requires keeping the data)")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    due_at = models.DateTimeField(_("answer due at"))
+    reason = models.TextField(_("reason given"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("handled by")
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["due_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.status})"

@@ -155,7 +155,8 @@ def deliver(delivery_id):
     """Post one delivery now. Returns the delivery; never raises for the receiver's failures."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            # Lock the delivery row only (PostgreSQL cannot lock the nullable side of the joins).
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "event__dossier__procedure")
             .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
             .first()

@@ -83,7 +83,8 @@ def test_supplement_rating_and_tracking_pages(demo):
 def test_register_and_reset_password(demo):
     web = Client()
     answer = web.post("/accounts/register/", {"full_name": "Lê Thị Mới", "email": "moi@example.vn", "phone": "",
-                                              "personal_id": "", "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!"})
+                                              "personal_id": "", "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!",
+                                              "consent": "on"})
     assert answer.status_code == 302
     assert web.get("/my/dossiers/").status_code == 200
     again = Client().post("/accounts/register/", {"full_name": "X", "email": "", "phone": "", "password1": "a",

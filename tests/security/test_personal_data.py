@@ -1,0 +1,43 @@
+"""Data-subject rights: consent on record, a copy of one's data, erasure through the staff queue."""
+
+import io
+import json
+import zipfile
+
+from django.test import Client
+
+from egov.accounts.models import Consent, ErasureRequest, User
+from tests.dossiers.helpers import file_dossier
+
+
+def test_registration_records_the_consent_text(db):
+    web = Client()
+    refused = web.post("/accounts/register/", {"full_name": "Lê Văn Đồng Ý", "email": "dongy@example.vn",
+                                               "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!"})
+    assert refused.status_code == 400  # no consent, no account
+    web.post("/accounts/register/", {"full_name": "Lê Văn Đồng Ý", "email": "dongy@example.vn", "consent": "on",
+                                     "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!"})
+    consent = Consent.objects.get(user__email="dongy@example.vn")
+    assert "13/2023" in consent.text and consent.purpose == "registration"
+
+
+def test_download_my_data_and_erasure(demo):
+    citizen = demo["congdan"]
+    dossier = file_dossier(citizen, "2.000575")
+    web = Client()
+    web.force_login(citizen)
+    answer = web.post("/accounts/my-data/", {"action": "download"})
+    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    data = json.loads(archive.read("data.json"))
+    assert data["account"]["personal_id"] == citizen.personal_id
+    assert data["dossiers"][0]["code"] == dossier["code"]
+    assert any(name.endswith(".pdf") and "/papers/" in name for name in archive.namelist())
+    web.post("/accounts/my-data/", {"action": "erase", "reason": "Tôi chuyển đi nơi khác"})
+    erasure = ErasureRequest.objects.get(user=citizen)
+    assert erasure.status == "open" and erasure.due_at > erasure.requested_at
+    admin = Client()
+    admin.force_login(demo["quantri"])
+    admin.post("/admin/accounts/erasurerequest/", {"action": "anonymise_selected", "_selected_action": [erasure.pk]})
+    gone = User.objects.get(pk=citizen.pk)
+    assert gone.personal_id == "" and gone.email == "" and not gone.is_active and "Nguyễn" not in gone.full_name
+    assert gone.dossiers.count() == 1  # the submitted dossier stays in the archive, anonymous
