@@ -1,9 +1,218 @@
-"""The civil servants' workspace (placeholder replaced by the workspace pages)."""
+"""The civil servants' workspace: queues, the dossier page with the actions of its step, the desk.
 
+Views are thin: they read through the selectors and act through the dossier services, which
+check who may do what (a dossier or task outside the officer's agencies is a 404).
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.accounts.models import User
+from egov.accounts.roles import Role
+from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
+from egov.catalog import selectors as catalog
+from egov.common.errors import DomainError
+from egov.documents.models import Document
+from egov.dossiers import selectors, services
+from egov.dossiers.services.handling import RETURN_METHODS, allowed_outcomes
+from egov.dossiers.timeline import timeline
+from egov.portal.eform_view import field_rows, posted_values
+from workflows.models import DossierTask
+
+from . import selectors as queues
 
 
-@login_required
+def staff_only(view):
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.kind == User.Kind.STAFF or user.is_staff):
+            raise PermissionDenied()
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(wrapped)
+
+
+def _messages_of(exc):
+    found = [str(m) for group in (exc.errors or {}).values() for m in group]
+    return " ".join(found) or str(exc.message)
+
+
+@staff_only
 def queue(request):
-    return redirect("admin:index")
+    params = request.GET
+    is_manager = bool(agencies_where(request.user, Role.CENTER_MANAGER))
+    handles_tasks = any(role != Role.CENTER_MANAGER for role, _agency in role_pairs(request.user))
+    scope = params.get("scope") or ("queue" if handles_tasks or not is_manager else "unit")
+    tasks = queues.queue(request.user, scope, params.get("procedure", ""), params.get("step", ""),
+                         params.get("state", ""), params.get("q", "").strip()[:60], params.get("sort", "created"))
+    page = Paginator(tasks, 25).get_page(params.get("page"))
+    now = timezone.now()
+    rows = [{"task": t, "colour": queues.colour(t, now),
+             "budget_left": (t.due_at - now) if t.due_at else None} for t in page.object_list]  # fmt: skip
+    return render(request, "backoffice/queue.html", {
+        "page": page, "rows": rows, "scope": scope, "is_manager": is_manager, "params": params,
+        "procedures": catalog.catalogue().values_list("procedure__code", "name"),
+    })  # fmt: skip
+
+
+@staff_only
+@require_POST
+def claim_many(request):
+    claimed = 0
+    for task_id in request.POST.getlist("task")[:100]:
+        try:
+            services.claim(request.user, task_id)
+            claimed += 1
+        except DomainError:
+            continue
+    messages.success(request, _("%(n)d tasks taken.") % {"n": claimed})
+    return redirect(request.POST.get("next") or "backoffice:queue")
+
+
+@staff_only
+@require_POST
+def task_action(request, task_id):
+    action = request.POST.get("action")
+    try:
+        if action == "claim":
+            services.claim(request.user, task_id)
+        elif action == "release":
+            services.release(request.user, task_id)
+        elif action == "reassign":
+            services.reassign(request.user, task_id, request.POST.get("user", ""))
+        else:
+            raise Http404()
+        messages.success(request, _("Done."))
+    except DomainError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect(request.POST.get("next") or "backoffice:queue")
+
+
+def _task_forms(request, dossier, tasks):
+    """For each open task the officer may act on: what the action form needs."""
+    spec = dossier.spec
+    forms = []
+    pairs = role_pairs(request.user)
+    for task in tasks:
+        if (task.role, task.agency_id) not in pairs:
+            continue
+        step = spec.steps[task.step_index] if task.step_index is not None and task.step_index >= 0 else None
+        forms.append({
+            "task": task, "outcomes": allowed_outcomes(task),
+            "step_name": step.name() if step else task.get_kind_display(),
+            "fields": field_rows(spec, {}, fields=step.form) if step and step.form else [],
+            "documents": [(d.key, d.name()) for d in spec.documents],
+            "form_fields": [(f.key, f.label()) for f in spec.input_fields],
+            "return_methods": RETURN_METHODS,
+        })  # fmt: skip
+    return forms
+
+
+@staff_only
+def dossier(request, pk):
+    try:
+        item = selectors.get_dossier(request.user, pk)
+    except DomainError:
+        raise Http404()
+    if item.status == "draft" and item.created_by_id == request.user.pk:
+        return redirect("portal:form", pk=item.pk)
+    tasks = selectors.open_tasks(item)
+    managed = agencies_where(request.user, Role.CENTER_MANAGER)
+    reassignable = {t.pk: officers_with_role(t.role, t.agency_id) for t in tasks if t.agency_id in managed}
+    receipt = item.documents.filter(kind="receipt", status=Document.Status.READY).order_by("-created_at").first()
+    return render(request, "backoffice/dossier.html", {
+        "dossier": item, "tasks": tasks, "actions": _task_forms(request, item, tasks), "reassignable": reassignable,
+        "fields": [r for r in field_rows(item.spec, item.data) if r["visible"]], "history": timeline(item),
+        "slip": selectors.control_slip(item), "documents": item.documents.order_by("created_at"),
+        "attachments": item.attachments.order_by("document_key", "uploaded_at"), "pauses": item.clock_pauses.all(),
+        "supplement": selectors.open_supplement(item), "receipt": receipt,
+        "can_apologise": _can_apologise(request.user, item, managed),
+    })  # fmt: skip
+
+
+def _can_apologise(user, item, managed):
+    heads = (Role.APPROVER, item.deciding_agency_id) in role_pairs(user) or item.receiving_agency_id in managed
+    return bool(item.accepted_at and not item.extended_due_at and item.is_open and heads)
+
+
+@staff_only
+@require_POST
+def complete(request, task_id):
+    task = DossierTask.objects.filter(pk=task_id).select_related("dossier").first()
+    if task is None:
+        raise Http404()
+    outcome = request.POST.get("outcome", "")
+    data = {}
+    if outcome == "supplement":
+        data = {"documents": request.POST.getlist("documents"), "fields": request.POST.getlist("fields")}
+    elif outcome == "returned":
+        data = {"how": request.POST.get("how", "desk")}
+    elif outcome == "paid":
+        data = {"reference": request.POST.get("reference", "")}
+    elif task.kind == DossierTask.Kind.STEP:
+        step = task.dossier.spec.steps[task.step_index]
+        data = {k: v for k, v in posted_values(step.form, request.POST).items() if v is not None}
+    try:
+        services.complete_task(request.user, task_id, outcome, data, request.POST.get("note", ""))
+        messages.success(request, _("Recorded: the dossier moves on."))
+    except DomainError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect("backoffice:dossier", pk=task.dossier_id)
+
+
+@staff_only
+@require_POST
+def apologise(request, pk):
+    try:
+        item = selectors.get_dossier(request.user, pk)
+        services.apologise(request.user, item, request.POST.get("new_due_at", ""), request.POST.get("reason", ""))
+        messages.success(request, _("The apology with the new date was recorded; the letter is being made."))
+    except DomainError as exc:
+        messages.error(request, _messages_of(exc))
+    return redirect("backoffice:dossier", pk=pk)
+
+
+@staff_only
+def desk(request):
+    """The one-stop desk: find or create the applicant, choose the procedure, start the dossier."""
+    desks = agencies_where(request.user, Role.INTAKE_OFFICER)
+    if not desks:
+        raise PermissionDenied()
+    personal_id = (request.GET.get("personal_id") or request.POST.get("personal_id") or "").strip()
+    applicant = User.objects.filter(personal_id=personal_id, kind=User.Kind.CITIZEN).first() if personal_id else None
+    problems = []
+    if request.method == "POST":
+        try:
+            if applicant is None:
+                from django.core.exceptions import ValidationError
+
+                from egov.accounts.services import create_citizen
+
+                try:
+                    applicant = create_citizen(
+                        f"citizen-{personal_id}", full_name=request.POST.get("full_name", "").strip(),
+                        personal_id=personal_id, phone=request.POST.get("phone", "").strip(),
+                        email=request.POST.get("email", "").strip(), address=request.POST.get("address", "").strip(),
+                        actor=request.user,
+                    )  # fmt: skip
+                except ValidationError as exc:
+                    raise DomainError(errors=exc.message_dict)
+            dossier = services.create_draft(request.user, request.POST.get("procedure", ""),
+                                            channel=request.POST.get("channel") or "in_person",
+                                            applicant=applicant)  # fmt: skip
+            return redirect("portal:form", pk=dossier.pk)
+        except DomainError as exc:
+            problems.append(_messages_of(exc))
+    return render(request, "backoffice/desk.html", {
+        "personal_id": personal_id, "applicant": applicant, "problems": problems,
+        "procedures": catalog.catalogue().values_list("procedure__code", "name"),
+    }, status=400 if problems else 200)  # fmt: skip

@@ -63,7 +63,11 @@ MATRIX = {
     "dashboard": only({"manager", "admin"}),
     "2fa-setup": only(PAGE_PEOPLE, OK_OR_REDIRECT), "2fa-verify": only(PAGE_PEOPLE, OK_OR_REDIRECT),
     "my-data": only(PAGE_PEOPLE),
-    "queue": only({"officer_here", "officer_other", "manager", "admin"}, OK_OR_REDIRECT),
+    "bo-queue": only({"officer_here", "officer_other", "manager", "admin"}),
+    "bo-dossier": only({"officer_here", "manager", "admin"}),
+    "bo-desk": only({"officer_here", "officer_other"}),
+    "bo-claim-many": only(set(), REFUSED), "bo-task-action": only(set(), REFUSED),
+    "bo-complete": only(set(), REFUSED), "bo-apologise": only(set(), REFUSED),
     "apply": only(set(), REFUSED),
     "my-dossiers": only(PAGE_PEOPLE),
     "dossier": only({"citizen_a"}),
@@ -82,6 +86,10 @@ POST_REFUSED = {
     "task-reassign": ["anonymous", "citizen_a", "citizen_b", "officer_here", "officer_other", "client_plain"],
     "task-release": ["anonymous", "citizen_a", "citizen_b", "officer_other", "client_plain"],
     "withdraw": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
+    "bo-complete": ["anonymous", "citizen_a", "citizen_b", "officer_other", "manager", "client_plain"],
+    "bo-task-action": ["anonymous", "citizen_a", "citizen_b", "officer_other", "client_plain"],
+    "bo-apologise": ["anonymous", "citizen_a", "citizen_b", "officer_here", "officer_other"],
+    "bo-claim-many": ["anonymous", "citizen_a", "citizen_b"],
     "rate": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
 }
 
@@ -99,6 +107,8 @@ def route_names():
                 name = pattern.name
                 if name == "register" and prefix.startswith("api/"):
                     name = "register-pdf"
+                if prefix.startswith("backoffice/"):
+                    name = f"bo-{name}"
                 names.add(name)
 
     walk(get_resolver().url_patterns)
@@ -173,7 +183,10 @@ def urls(world):
         "password_reset": "/accounts/password-reset/", "password_reset_done": "/accounts/password-reset/sent/",
         "password_reset_confirm": "/accounts/reset/MQ/set-password/", "password_reset_complete": "/accounts/reset/done/",
         "oidc_authentication_init": "/oidc/authenticate/", "oidc_authentication_callback": "/oidc/callback/",
-        "my-data": "/accounts/my-data/", "queue": "/backoffice/", "home": "/", "catalogue": "/procedures/", "procedure": "/procedures/2.000575/",
+        "my-data": "/accounts/my-data/", "bo-queue": "/backoffice/", "home": "/",
+        "bo-dossier": f"/backoffice/dossiers/{d}/", "bo-desk": "/backoffice/desk/", "bo-claim-many": "/backoffice/claim/",
+        "bo-task-action": f"/backoffice/tasks/{t}/", "bo-complete": f"/backoffice/tasks/{t}/complete/",
+        "bo-apologise": f"/backoffice/dossiers/{d}/apologise/", "catalogue": "/procedures/", "procedure": "/procedures/2.000575/",
         "apply": "/procedures/2.000575/apply/", "my-dossiers": "/my/dossiers/", "dossier": f"/my/dossiers/{d}/",
         "form": f"/my/dossiers/{d}/form/", "papers": f"/my/dossiers/{d}/papers/", "review": f"/my/dossiers/{d}/review/",
         "supplement": f"/my/dossiers/{d}/supplement/", "withdraw": f"/my/dossiers/{d}/withdraw/",

@@ -151,6 +151,9 @@ def review(request, pk):
     if request.method == "POST":
         try:
             dossier = services.submit(request.user, dossier)
+            if request.user.kind == User.Kind.STAFF:  # filed at the desk: back to the workspace to accept it
+                messages.success(request, _("Submitted with code %(code)s.") % {"code": dossier.code})
+                return redirect("backoffice:dossier", pk=dossier.pk)
             request.session["just_submitted"] = str(dossier.pk)
             return redirect("portal:dossier", pk=dossier.pk)
         except DomainError as exc:

@@ -1,0 +1,106 @@
+"""The workspace through Django's test client: queue, dossier page, actions, desk."""
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from egov.dossiers.models import Dossier
+from tests.conftest import make_pdf
+from tests.dossiers.helpers import file_dossier
+from workflows.models import DossierTask
+
+
+def as_user(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_queue_and_handling_through_the_pages(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = file_dossier(demo["congdan"], "2.000575")
+    desk = as_user(demo["tiepnhan.dongha"])
+    page = desk.get("/backoffice/").content.decode()
+    assert dossier["code"] in page and "Nguyễn Văn An" in page
+    task = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
+    desk.post(f"/backoffice/tasks/{task.pk}/", {"action": "claim"})
+    assert dossier["code"] in desk.get("/backoffice/?scope=mine").content.decode()
+    # An officer of another commune sees neither the task nor the dossier.
+    other = as_user(demo["tiepnhan.camlo"])
+    assert dossier["code"] not in other.get("/backoffice/").content.decode()
+    assert other.get(f"/backoffice/dossiers/{dossier['id']}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(f"/backoffice/tasks/{task.pk}/complete/", {"outcome": "accept"})
+    page = desk.get(f"/backoffice/dossiers/{dossier['id']}/").content.decode()
+    assert "Print the receipt" in page or "In giấy tiếp nhận" in page
+    officer = as_user(demo["congchuc.dongha"])
+    appraise = DossierTask.objects.get(dossier_id=dossier["id"], step_key="appraise")
+    refused = officer.post(f"/backoffice/tasks/{appraise.pk}/complete/", {"outcome": "supplement"})
+    assert refused.status_code == 302  # back to the page with the error message; nothing changed
+    assert Dossier.objects.get(pk=dossier["id"]).status == "in_progress"
+    officer.post(f"/backoffice/tasks/{appraise.pk}/complete/", {"outcome": "supplement", "documents": ["owner_id"],
+                                                                "note": "Ảnh mờ"})  # fmt: skip
+    assert Dossier.objects.get(pk=dossier["id"]).status == "supplement_requested"
+
+
+def test_the_desk_files_for_a_walk_in_applicant(demo):
+    desk = as_user(demo["tiepnhan.camlo"])
+    page = desk.get("/backoffice/desk/", {"personal_id": "045188001111"}).content.decode()
+    assert "enter the applicant" in page or "full_name" in page
+    answer = desk.post("/backoffice/desk/", {"personal_id": "045188001111", "full_name": "Đặng Văn Đến Quầy",
+                                             "phone": "0911222333", "procedure": "2.000575", "channel": "in_person"})
+    assert answer.status_code == 302 and "/form/" in answer["Location"]
+    draft = Dossier.objects.get(applicant__personal_id="045188001111")
+    assert draft.channel == "in_person" and draft.receiving_agency.code == "000.17.24.H56"
+    form_url = answer["Location"]
+    data = {"business_name": "Tiệm may Đến Quầy", "business_address": "3 Lê Lợi", "business_commune": "000.17.24.H56",
+            "activities": "May mặc", "capital": "10000000", "owner_personal_id": "045188001111", "continue": "1",
+            "owner_name": "Đặng Văn Đến Quầy"}
+    assert desk.post(form_url, data).status_code == 302
+    papers = form_url.replace("/form/", "/papers/")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for key in ["application", "owner_id"]:
+        desk.post(papers, {"document": key, "file": SimpleUploadedFile("scan.pdf", make_pdf())})
+    submitted = desk.post(form_url.replace("/form/", "/review/"))
+    assert submitted["Location"] == f"/backoffice/dossiers/{draft.pk}/"
+    draft.refresh_from_db()
+    assert draft.code.startswith("000.17.24.H56-") and draft.fee_amount == 100000
+
+
+def test_manager_reassigns_and_sees_the_unit(demo):
+    dossier = file_dossier(demo["congdan"], "2.000575")
+    task = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
+    manager = as_user(demo["quanly.dongha"])
+    assert dossier["code"] in manager.get("/backoffice/?scope=unit").content.decode()
+    manager.post(f"/backoffice/tasks/{task.pk}/", {"action": "reassign", "user": "tiepnhan.dongha"})
+    task.refresh_from_db()
+    assert task.owner == demo["tiepnhan.dongha"]
+
+
+def test_queue_page_queries_stay_constant(demo, django_assert_max_num_queries):
+    """5,000 open tasks at one agency: the page costs the same few queries."""
+    template = file_dossier(demo["congdan"], "2.000575")
+    base = Dossier.objects.get(pk=template["id"])
+    task = DossierTask.objects.get(dossier=base, step_key="intake")
+    dossiers = []
+    for n in range(5000):
+        copy = Dossier(applicant=base.applicant, created_by=base.created_by, version=base.version,
+                       procedure=base.procedure, channel="online", data=base.data, status="submitted",
+                       receiving_agency=base.receiving_agency, deciding_agency=base.deciding_agency,
+                       submitted_at=timezone.now() - datetime.timedelta(minutes=n), code=f"BULK-{n:05d}")  # fmt: skip
+        dossiers.append(copy)
+    Dossier.objects.bulk_create(dossiers, batch_size=1000)
+    DossierTask.objects.bulk_create([
+        DossierTask(process=task.process, dossier=d, flow_task=task.flow_task, flow_task_type="HUMAN",
+                    kind="intake", role="intake_officer", agency=task.agency, step_key="intake", step_index=-1,
+                    due_at=timezone.now() + datetime.timedelta(hours=n % 48))
+        for n, d in enumerate(dossiers)
+    ], batch_size=1000)  # fmt: skip
+    desk = as_user(demo["tiepnhan.dongha"])
+    with django_assert_max_num_queries(20):
+        page = desk.get("/backoffice/?sort=due")
+    assert page.status_code == 200 and page.content.decode().count('name="task"') == 25
+    with django_assert_max_num_queries(20):
+        assert desk.get("/backoffice/?page=150&state=due_soon").status_code == 200
