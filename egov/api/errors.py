@@ -34,6 +34,9 @@ def _flatten(value):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, ValueError) and "NUL" in str(exc):
+        # A NUL character in a JSON string value reaches the database driver (PostgreSQL refuses it).
+        return Response({"code": "invalid", "detail": _("Text may not contain NUL characters.")}, status=400)
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": str(exc.message)}
         if exc.errors:

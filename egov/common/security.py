@@ -22,6 +22,11 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            # A NUL character is never meaningful here, and PostgreSQL refuses it in any string.
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("NUL characters are not allowed")
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             loose = request.path.startswith(LOOSE_PREFIXES)

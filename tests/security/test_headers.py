@@ -19,3 +19,8 @@ def test_staff_sessions_expire_when_idle(demo, settings):
     citizen.force_login(demo["congdan"])
     citizen.get("/notices/")
     assert citizen.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_nul_characters_are_a_clean_400(demo, api):
+    assert api.get("/api/v1/procedures/?q=a%00b").status_code == 400
+    assert Client().get("/procedures/?q=%00").status_code == 400
