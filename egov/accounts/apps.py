@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "egov.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the login audit)

@@ -62,3 +62,15 @@ def test_repeated_failures_lock_the_account(demo, settings):
     assert locked.status_code == 429 and "Too many" in locked.content.decode()
     other = Client().post("/accounts/login/", {"username": "congdan2", "password": settings.EGOV_DEMO_PASSWORD})
     assert other.status_code == 302  # another account at the same address is not locked
+
+
+def test_logins_are_audited(demo):
+    from django.conf import settings
+
+    from egov.audit.models import AuditRecord
+
+    Client().post("/accounts/login/", {"username": "congdan", "password": "wrong"})
+    Client().post("/accounts/login/", {"username": "congdan", "password": settings.EGOV_DEMO_PASSWORD})
+    assert AuditRecord.objects.filter(action="account.login_failed", after__username="congdan").exists()
+    assert AuditRecord.objects.filter(action="account.login", actor=demo["congdan"]).exists()
+    assert not AuditRecord.objects.filter(after__password__isnull=False).exists()

@@ -1,0 +1,28 @@
+"""Logins, logouts and failed logins go to the audit trail (who, from where)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from egov.audit.services import record
+
+
+def _address(request):
+    return getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else ""
+
+
+@receiver(user_logged_in)
+def logged_in(sender, request, user, **kwargs):
+    record(user, "account.login", user, note=_address(request))
+
+
+@receiver(user_logged_out)
+def logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(user, "account.logout", user, note=_address(request))
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted name only, never the password.
+    record(None, "account.login_failed", None, after={"username": str(credentials.get("username", ""))[:150]},
+           note=_address(request))  # fmt: skip
