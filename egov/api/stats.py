@@ -20,6 +20,25 @@ from egov.agencies.models import Agency
 from egov.stats.selectors import GROUPS, figures
 
 OPEN_DATA_GROUPS = ("agency", "sector", "procedure", "month")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(rows, meta):
+    """A spreadsheet with the figures and a sheet describing them (licence, period)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "figures"
+    sheet.append(meta["fields"])
+    for row in rows:
+        sheet.append([row.get(name) for name in meta["fields"]])
+    about = book.create_sheet("about")
+    for key in ("title", "description", "licence", "licence_url", "from", "to", "group_by", "generated_at"):
+        about.append([key, str(meta[key])])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 SUPPRESS_BELOW = 5  # small counts could identify a person
 PUBLIC_COUNTERS = [
     "received", "received_online", "received_in_person", "received_post", "received_api", "supplement_requested",
@@ -93,8 +112,9 @@ class OpenDataView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(parameters=[*PARAMS, OpenApiParameter("format", str, enum=["json", "csv"])],
-                   responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    @extend_schema(parameters=[*PARAMS, OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])],
+                   responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
+                              (200, XLSX): OpenApiTypes.BINARY},
                    summary="Open data: service figures")  # fmt: skip
     def get(self, request):
         params = request.query_params
@@ -113,7 +133,10 @@ class OpenDataView(APIView):
             "generated_at": timezone.now().isoformat(),
             "fields": ["key", *PUBLIC_COUNTERS],
         }  # fmt: skip
-        if params.get("format") == "csv":
+        if params.get("format") == "xlsx":
+            response = HttpResponse(_xlsx(rows, meta), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="motcua-{group_by}-{start}-{end}.xlsx"'
+        elif params.get("format") == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, fieldnames=["key", *PUBLIC_COUNTERS])
             writer.writeheader()

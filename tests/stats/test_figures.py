@@ -79,3 +79,15 @@ def test_dashboard_drills_down(activity):
     citizen = Client()
     citizen.force_login(activity["congdan"])
     assert citizen.get("/dashboard/").status_code == 403
+
+
+def test_xlsx_export(activity, api):
+    import io
+
+    from openpyxl import load_workbook
+
+    answer = api.get("/api/v1/open-data/figures/", {"group_by": "agency", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(answer.content))
+    rows = list(book["figures"].values)
+    assert rows[0][:2] == ("key", "received") and rows[1][0] == "000.17.22.H56" and rows[1][1] == 8
+    assert dict(book["about"].values)["licence"] == "CC-BY-4.0"
