@@ -21,3 +21,6 @@ if "plugins.street_vending" not in INSTALLED_APPS:  # noqa: F405
 # The second factor and login throttling have their own tests, which switch them on.
 EGOV_STAFF_2FA = False
 AXES_ENABLED = False
+# Tests read English messages; the Vietnamese ones (the default language) are checked where
+# they matter: rendered documents, notifications, the reference image.
+LANGUAGE_CODE = "en"

@@ -103,7 +103,8 @@ def test_login_with_email_or_phone(client):
     assert "error-summary" in response.content.decode()
 
 
-def test_login_page_is_vietnamese_by_default(client):
+def test_login_page_is_vietnamese_by_default(client, settings):
+    settings.LANGUAGE_CODE = "vi"  # the product's default (the test settings read English)
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     assert '<html lang="vi">' in response.content.decode()

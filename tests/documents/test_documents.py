@@ -42,7 +42,8 @@ def step(demo, dossier_id, outcome, data=None, note=""):
     return task
 
 
-def test_documents_through_acceptance_supplement_apology_and_issue(demo, run_after_commit):
+def test_documents_through_acceptance_supplement_apology_and_issue(demo, run_after_commit, settings):
+    settings.LANGUAGE_CODE = "vi"  # the legal forms are made in the default language
     citizen = demo["congdan"]
     with run_after_commit():
         dossier = file_dossier(citizen, "2.000575")
@@ -273,6 +274,7 @@ def test_receipt_looks_like_the_reference_image(demo, tmp_path, settings):
     from PIL import Image, ImageChops
 
     settings.SITE_URL = "https://motcua.quangtri.gov.vn"
+    settings.LANGUAGE_CODE = "vi"  # the legal forms are Vietnamese
     rendered = Image.open(render_reference_receipt(demo, tmp_path)).convert("L")
     reference = Image.open(Path(__file__).parent / "data" / "receipt-vi.png").convert("L")
     assert rendered.size == reference.size

@@ -48,7 +48,7 @@ def page_for(browser, site):
 
     contexts = []
 
-    def open_page(username=None, viewport=DESKTOP, locale="vi-VN"):
+    def open_page(username=None, viewport=DESKTOP, locale="en-US"):
         context = browser.new_context(viewport=viewport, locale=locale, base_url=site)
         context.set_default_timeout(15000)
         contexts.append(context)
