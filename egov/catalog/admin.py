@@ -1,7 +1,10 @@
-"""The catalogue in the admin, for procedure administrators: a structured editor for drafts
-(egov/catalog/editor/), read-only published versions, publish and copy-to-draft."""
+"""The catalogue in the admin, for procedure administrators (superusers or holders of the
+``procedure_admin`` role): sectors, procedures with their versions, blank forms, and the
+structured editor for drafts (egov/catalog/editor/). A published version never changes: its
+pages are read-only, and new versions come from "copy into a new draft"."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,8 @@ from .models import Procedure, ProcedureFile, ProcedureVersion, Sector
 
 
 class ProcedureAdminAccess:
+    """Only procedure administrators see the catalogue; writes go through the editor."""
+
     def has_module_permission(self, request):
         return is_procedure_admin(request.user)
 
@@ -20,7 +25,7 @@ class ProcedureAdminAccess:
         return is_procedure_admin(request.user)
 
     def has_add_permission(self, request):
-        return False  # through the editor
+        return False  # through the editor ("New procedure")
 
     def has_change_permission(self, request, obj=None):
         return False  # through the editor; published versions never change
@@ -29,16 +34,28 @@ class ProcedureAdminAccess:
         return False
 
 
+def editor_link(obj):
+    label = _("Edit") if obj.is_draft else _("View")
+    return format_html('<a href="{}">{}</a>', reverse("admin:catalog-edit", args=[obj.pk]), label)
+
+
 @admin.register(Sector)
 class SectorAdmin(ProcedureAdminAccess, admin.ModelAdmin):
     list_display = ["code", "name", "name_en"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
+
+    def has_change_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)  # names only; the code is what definitions refer to
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
 
 
 class VersionInline(admin.TabularInline):
     model = ProcedureVersion
-    fields = ["number", "status", "effective_from", "effective_to", "editor_link"]
+    fields = ["number", "status", "state", "effective_from", "effective_to", "published_at", "open"]
     readonly_fields = fields
+    ordering = ["-number"]
     extra = 0
     can_delete = False
     show_change_link = False
@@ -46,16 +63,28 @@ class VersionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)
+
+    @admin.display(description=_("State"))
+    def state(self, obj):
+        return obj.state_label()
+
     @admin.display(description=_("Open"))
-    def editor_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:catalog-edit", args=[obj.pk]),
-                           _("Edit") if obj.is_draft else _("View"))  # fmt: skip
+    def open(self, obj):
+        return editor_link(obj)
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
-    list_display = ["code", "__str__"]
-    search_fields = ["code", "versions__name"]
+    list_display = ["code", "__str__", "created_at"]
+    search_fields = ["code", "versions__name", "versions__search_text"]
     inlines = [VersionInline]
 
     def get_urls(self):
@@ -76,24 +105,47 @@ class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
 
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(ProcedureAdminAccess, admin.ModelAdmin):
-    list_display = ["procedure", "number", "name", "status", "effective_from", "effective_to", "editor_link"]
+    list_display = ["procedure", "number", "name", "status", "state", "effective_from", "effective_to", "open"]
     list_filter = ["status", "level", "online_level", "sector"]
-    search_fields = ["procedure__code", "name"]
+    search_fields = ["procedure__code", "name", "search_text"]
     list_select_related = ["procedure"]
+    list_display_links = None
+
+    @admin.display(description=_("State"))
+    def state(self, obj):
+        return obj.state_label()
 
     @admin.display(description=_("Open"))
-    def editor_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:catalog-edit", args=[obj.pk]),
-                           _("Edit") if obj.is_draft else _("View"))  # fmt: skip
+    def open(self, obj):
+        return editor_link(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A version opens in the structured editor (read-only unless it is a draft)."""
+        if is_procedure_admin(request.user) and str(object_id).isdigit():
+            return redirect("admin:catalog-edit", pk=int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(ProcedureFile)
 class ProcedureFileAdmin(admin.ModelAdmin):
+    """Blank forms the applicant downloads (``documents[].template`` names them)."""
+
     list_display = ["procedure", "filename", "uploaded_at"]
+    search_fields = ["procedure__code", "filename"]
+    list_select_related = ["procedure"]
+    autocomplete_fields = ["procedure"]
 
     def has_module_permission(self, request):
         return is_procedure_admin(request.user)
 
-    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
-        lambda self, request, obj=None: is_procedure_admin(request.user)
-    )
+    def has_view_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_procedure_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)

@@ -147,6 +147,8 @@ def _chain_effective_dates(procedure):
     published = list(
         procedure.versions.filter(status=ProcedureVersion.Status.PUBLISHED).order_by("effective_from", "number")
     )
+    if not published:
+        return  # the last published version was retired: nothing is in force
     for current, following in zip(published, [*published[1:], None], strict=True):
         effective_to = following.effective_from if following else None
         if current.effective_to != effective_to:

@@ -1,23 +1,51 @@
-"""The editor's pages inside the admin: edit a draft, preview the citizen form, publish, copy."""
+"""The editor's pages inside the admin: create a procedure, edit a draft, validate, preview the
+citizen form, publish, copy a published version into a new draft.
 
-import re
+Every page is for procedure administrators (superusers or holders of the ``procedure_admin``
+role). Writes go through :mod:`egov.catalog.services`; a published or retired version is
+shown read-only and a POST to it changes nothing.
+"""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.accounts.selectors import is_procedure_admin
+from egov.agencies.models import Agency
 from egov.common.errors import DomainError
+from egov.common.text import localize
+from egov.portal.eform_view import field_rows
 
-from .. import services
+from .. import selectors, services
+from ..definition import summarise_time_limit
 from ..format import DefinitionError
-from ..models import Procedure, ProcedureVersion
-from .forms import PARTS, PATH_PARTS, GeneralForm, build_definition, initial_data
+from ..models import Procedure, ProcedureVersion, Sector
+from .forms import (
+    HEADINGS,
+    LEVELS,
+    PARTS,
+    READ_ONLY_PARTS,
+    GeneralForm,
+    build_definition,
+    initial_data,
+    place_errors,
+    text_map,
+)
 
-PATH = re.compile(r"^(?P<part>[a-z_]+)(\[(?P<index>\d+)\])?")
+GENERAL_GROUPS = [
+    (gettext_lazy("General"), ["name_vi", "name_en", "description_vi", "description_en", "sector_code",
+                               "sector_name_vi", "sector_name_en", "level", "online_level", "applicant_types",
+                               "channels", "effective_from", "conditions", "conditions_en"]),
+    (gettext_lazy("Agencies"), ["deciding_code", "deciding_level", "deciding_field", "receiving"]),
+    (gettext_lazy("Result and payment"), ["result_name_vi", "result_name_en", "result_template", "result_electronic",
+                                          "payment"]),
+]  # fmt: skip
 
 
 def _check(request):
@@ -25,149 +53,276 @@ def _check(request):
         raise PermissionDenied()
 
 
-def _bind(request, version):
+def _version(pk):
+    return get_object_or_404(ProcedureVersion.objects.select_related("procedure", "sector"), pk=pk)
+
+
+def _forms(version, data=None):
+    """The general form and the formsets for ``version``; disabled when it is not a draft."""
+    read_only = not version.is_draft
     general_initial, parts_initial = initial_data(version.definition)
-    data = request.POST if request.method == "POST" else None
-    general = GeneralForm(data, initial=general_initial, prefix="general")
-    parts = {name: formset(data, initial=parts_initial[name], prefix=name) for name, formset in PARTS.items()}
+    general = GeneralForm(None if read_only else data, initial=general_initial, prefix="general")
+    classes = READ_ONLY_PARTS if read_only else PARTS
+    parts = {name: formset(None if read_only else data, initial=parts_initial[name], prefix=name)
+             for name, formset in classes.items()}  # fmt: skip
+    templates = services.known_result_templates()
+    if templates is not None:  # a list to choose from, keeping the current value even if unknown
+        current = version.definition["result"]["template"]
+        general.fields["result_template"].widget = forms.Select(choices=[(t, t) for t in sorted({*templates, current})])
+    if read_only:
+        for form in [general, *(f for formset in parts.values() for f in formset.forms)]:
+            for field in form.fields.values():
+                field.disabled = True
     return general, parts
 
 
-def _place_errors(errors, general, parts):
-    """Put each "path: message" of the format's validator next to the row it is about."""
-    leftover = []
-    for error in errors:
-        path, _sep, message = error.partition(": ")
-        match = PATH.match(path)
-        part = PATH_PARTS.get(match.group("part")) if match else None
-        index = match.group("index") if match else None
-        if part and index is not None and int(index) < len(parts[part].forms):
-            ordered = [f for f in parts[part].forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            ordered.sort(key=lambda f: (f.cleaned_data.get("ORDER") is None, f.cleaned_data.get("ORDER") or 0))
-            if int(index) < len(ordered):
-                ordered[int(index)].add_error(None, f"{path}: {message}")
-                continue
-        leftover.append(error)
-    return leftover
+def _render_editor(request, version, general, parts, status=200, by_part=None, problems=()):
+    by_part = by_part or {}
+    sections = [{"name": name, "heading": HEADINGS[name], "formset": formset, "problems": by_part.get(name, [])}
+                for name, formset in parts.items()]  # fmt: skip
+    groups = [(title, [general[name] for name in names]) for title, names in GENERAL_GROUPS]
+    return render(request, "admin/catalog/editor.html", {
+        "version": version, "general": general, "general_groups": groups, "sections": sections,
+        "problems": problems, "read_only": not version.is_draft, "state": version.state_label(),
+        "versions": version.procedure.versions.order_by("-number"),
+        "title": (_("Edit the draft: %(name)s, version %(n)d") if version.is_draft
+                  else _("%(name)s, version %(n)d (read-only)")) % {"name": version.display_name, "n": version.number},
+        "opts": ProcedureVersion._meta, "has_view_permission": True,
+    }, status=status)  # fmt: skip
 
 
 def edit(request, pk):
+    """The structured editor: Save draft (validates, saves only when valid) or Validate (checks
+    without saving)."""
     _check(request)
-    version = get_object_or_404(ProcedureVersion.objects.select_related("procedure"), pk=pk)
-    if not version.is_draft and request.method == "POST":
-        messages.error(request, _("A published version never changes; copy it into a new draft."))
-        return redirect("admin:catalog-edit", pk=version.pk)
-    general, parts = _bind(request, version)
-    problems = []
-    if request.method == "POST" and version.is_draft:
-        if general.is_valid() and all(p.is_valid() for p in parts.values()):
-            definition = build_definition(version.procedure.code, general, parts, version.definition)
-            try:
-                services.update_draft(version, definition, actor=request.user)
-            except DefinitionError as exc:
-                problems = _place_errors(exc.errors, general, parts)
-                messages.error(request, _("Not saved: the definition has problems (see below)."))
-            except DomainError as exc:
-                problems = [str(exc.message)]
-            else:
-                if "validate" in request.POST:
-                    messages.success(request, _("Saved; the definition is valid."))
-                else:
-                    messages.success(request, _("Draft saved."))
-                return redirect("admin:catalog-edit", pk=version.pk)
+    version = _version(pk)
+    if request.method == "POST" and not version.is_draft:
+        messages.error(request, _("A published version never changes; copy it into a new draft. Nothing was saved."))
+        general, parts = _forms(version)
+        return _render_editor(request, version, general, parts, status=409)
+    general, parts = _forms(version, request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return _render_editor(request, version, general, parts)
+    by_part, problems = {}, []
+    if not (general.is_valid() and all(formset.is_valid() for formset in parts.values())):
+        messages.error(request, _("Nothing was saved: correct the marked fields."))
+        return _render_editor(request, version, general, parts, status=400)
+    definition, where = build_definition(version.procedure.code, general, parts)
+    if any(form.errors for form in parts["step_fields"].forms):
+        messages.error(request, _("Nothing was saved: correct the marked fields."))
+        return _render_editor(request, version, general, parts, status=400)
+    validating = "validate" in request.POST
+    try:
+        if validating:
+            services.check_definition(definition)
         else:
-            messages.error(request, _("Not saved: correct the marked fields."))
-    return render(request, "admin/catalog/editor.html", {
-        "version": version, "general": general, "parts": parts, "problems": problems,
-        "read_only": not version.is_draft, "title": _("Edit %(name)s v%(n)d") % {"name": version.name,
-                                                                                  "n": version.number},
-    }, status=400 if problems or (request.method == "POST" and version.is_draft) else 200)  # fmt: skip
+            services.update_draft(version, definition, actor=request.user)
+    except DefinitionError as exc:
+        by_part, problems = place_errors(exc.errors, general, where)
+        messages.error(request, _("The definition has %(n)d problem(s), marked below. Nothing was saved.")
+                       % {"n": len(exc.errors)})  # fmt: skip
+        return _render_editor(request, version, general, parts, status=400, by_part=by_part, problems=problems)
+    except DomainError as exc:
+        problems = [str(exc.message), *(f"{k}: {m}" for k, ms in exc.errors.items() for m in ms)]
+        messages.error(request, _("Nothing was saved."))
+        return _render_editor(request, version, general, parts, status=400, problems=problems)
+    if validating:
+        messages.success(request, _("The definition is valid. Remember to save the draft to keep your changes."))
+        return _render_editor(request, version, general, parts)
+    messages.success(request, _("Draft saved; the definition is valid."))
+    return redirect("admin:catalog-edit", pk=version.pk)
 
 
 def preview(request, pk):
-    """The e-form as the citizen will see it (read-only)."""
+    """The e-form as the citizen will see it (read-only), with the documents, fees and time limit."""
     _check(request)
-    version = get_object_or_404(ProcedureVersion, pk=pk)
-    from egov.portal.eform_view import field_rows
-
+    version = _version(pk)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("vi", "en") else None
     spec = version.spec
+    with translation.override(language or translation.get_language()):
+        rows = field_rows(spec, {})
+        documents = [{"name": d.name(), "kind": d.kind, "quantity": d.quantity,
+                      "required": d.required, "file_types": ", ".join(d.file_types), "max_mb": d.max_mb,
+                      "template": d.template} for d in spec.documents]  # fmt: skip
+        fees = [{"name": localize(fee["name"]), "amount": fee["amount"], "conditional": "when" in fee}
+                for fee in spec.fees]  # fmt: skip
+        limits = [{"text": summarise_time_limit(case), "conditional": "when" in case}
+                  for case in spec.time_limit_cases]  # fmt: skip
+        name, description, conditions = spec.name(), spec.description(), spec.conditions_text()
+        result_name = spec.result_name()
+    for row in rows:
+        row["is_required"] = row["required_rule"] == "true"
+        row["is_conditional"] = row["required_rule"] not in ("true", "false")
+        row["is_conditionally_shown"] = row["visible_rule"] != "true"
+    kinds = {"original": _("original"), "certified_copy": _("certified copy"), "copy": _("copy")}
+    for doc in documents:
+        doc["kind"] = kinds.get(doc["kind"], doc["kind"])
     return render(request, "admin/catalog/preview.html", {
-        "version": version, "rows": field_rows(spec, {}), "documents": spec.documents,
-        "title": _("Preview: %(name)s") % {"name": version.name},
+        "version": version, "rows": rows, "documents": documents, "fees": fees, "limits": limits,
+        "name": name, "description": description, "conditions": conditions, "result_name": result_name,
+        "language": language, "title": _("Preview of the citizen form: %(name)s") % {"name": version.display_name},
+        "opts": ProcedureVersion._meta,
     })  # fmt: skip
 
 
-@require_POST
+class PublishForm(forms.Form):
+    effective_from = forms.DateField(
+        label=gettext_lazy("In force from"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Empty: from now. The version in force now stays in force until that day."),
+    )  # fmt: skip
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError(_("A version is never in force retroactively: choose today or later."))
+        return day
+
+
 def publish(request, pk):
+    """Publish a draft, from now or from a later day (asked on a confirmation page)."""
     _check(request)
-    version = get_object_or_404(ProcedureVersion, pk=pk)
-    try:
-        services.publish_version(version, actor=request.user)
-        messages.success(request, _("Published."))
-    except (DomainError, DefinitionError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "errors", None) or [str(getattr(exc, "message", exc))]))
-    return redirect("admin:catalog-edit", pk=version.pk)
+    version = _version(pk)
+    if not version.is_draft:
+        messages.error(request, _("Only a draft can be published."))
+        if request.method == "POST":
+            general, parts = _forms(version)
+            return _render_editor(request, version, general, parts, status=409)
+        return redirect("admin:catalog-edit", pk=version.pk)
+    problems = []
+    form = PublishForm(request.POST if request.method == "POST" else None,
+                       initial={"effective_from": version.definition.get("effective_from")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if "effective_from" in request.POST:
+                    day = form.cleaned_data["effective_from"]
+                    definition = dict(version.definition)
+                    if day:
+                        definition["effective_from"] = day.isoformat()
+                    else:
+                        definition.pop("effective_from", None)
+                    if definition != version.definition:
+                        services.update_draft(version, definition, actor=request.user)
+                version = services.publish_version(version, actor=request.user)
+        except DefinitionError as exc:
+            problems = exc.errors
+        except DomainError as exc:
+            problems = [str(exc.message)]
+        else:
+            messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
+                "n": version.number, "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})
+            return redirect("admin:catalog-edit", pk=version.pk)
+    elif request.method == "GET":
+        try:
+            services.check_definition(version.definition)
+        except DefinitionError as exc:
+            problems = exc.errors
+    return render(request, "admin/catalog/publish.html", {
+        "version": version, "form": form, "problems": problems,
+        "current": selectors.version_in_force(version.procedure.code),
+        "title": _("Publish %(name)s, version %(n)d") % {"name": version.display_name, "n": version.number},
+        "opts": ProcedureVersion._meta,
+    }, status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
 @require_POST
 def copy(request, pk):
+    """A new draft from a published (or retired) version."""
     _check(request)
-    version = get_object_or_404(ProcedureVersion, pk=pk)
+    version = _version(pk)
+    if version.is_draft:
+        messages.error(request, _("This version is a draft already: edit it."))
+        return redirect("admin:catalog-edit", pk=version.pk)
     draft = services.copy_to_draft(version, actor=request.user)
-    messages.success(request, _("Version %(n)d created as a draft.") % {"n": draft.number})
+    messages.success(request, _("Version %(n)d created as a draft from version %(from)d.")
+                     % {"n": draft.number, "from": version.number})  # fmt: skip
     return redirect("admin:catalog-edit", pk=draft.pk)
 
 
+class NewProcedureForm(forms.Form):
+    code = forms.RegexField(label=gettext_lazy("Procedure code"), regex=r"^[0-9]\.[0-9]{6}(\.[0-9A-Za-z]+)*$",
+                            max_length=60, help_text=gettext_lazy("The national code, e.g. 1.001193 "
+                                                                  "(optionally with a local suffix)."))  # fmt: skip
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=500)
+    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=500, required=False)
+    sector = forms.ModelChoiceField(label=gettext_lazy("Sector"), queryset=Sector.objects.all(), required=False,
+                                    empty_label=gettext_lazy("— a new sector (below) —"))  # fmt: skip
+    sector_code = forms.RegexField(label=gettext_lazy("New sector: code"), regex=r"^[0-9A-Za-z_.-]{1,40}$",
+                                   required=False)  # fmt: skip
+    sector_name = forms.CharField(label=gettext_lazy("New sector: name"), max_length=250, required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=LEVELS)
+    deciding = forms.ModelChoiceField(
+        label=gettext_lazy("Deciding agency"), required=False,
+        queryset=Agency.objects.filter(active=True).exclude(level="commune").order_by("code"),
+        help_text=gettext_lazy("For a commune-level procedure, leave empty: the applicant chooses the commune."),
+    )  # fmt: skip
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if Procedure.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("A procedure with this code exists."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("sector") and not (data.get("sector_code") and data.get("sector_name")):
+            self.add_error("sector", _("Choose a sector, or give the code and name of a new one."))
+        if data.get("level") and data["level"] != "commune" and not data.get("deciding"):
+            self.add_error("deciding", _("Choose the agency that decides."))
+        return data
+
+
 def create(request):
-    """A new procedure from a minimal valid starter definition, then the editor."""
+    """A new procedure from a minimal valid starter definition, then the editor on its draft."""
     _check(request)
-    from django import forms
-
-    class NewProcedure(forms.Form):
-        code = forms.RegexField(label=_("Procedure code"), regex=r"^\d\.\d{6}(\.[0-9A-Za-z.]+)?$")
-        name = forms.CharField(label=_("Name"), max_length=500)
-        sector_code = forms.CharField(label=_("Sector code"), max_length=40)
-        sector_name = forms.CharField(label=_("Sector name"), max_length=250)
-        level = forms.ChoiceField(label=_("Level"), choices=[("commune", _("Commune")), ("province", _("Province"))])
-
-    form = NewProcedure(request.POST or None)
+    form = NewProcedureForm(request.POST if request.method == "POST" else None)
+    problems = []
     if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        if Procedure.objects.filter(code=c["code"]).exists():
-            form.add_error("code", _("A procedure with this code exists."))
+        try:
+            result = services.import_definition(starter(form.cleaned_data), actor=request.user)
+        except DefinitionError as exc:
+            problems = exc.errors
         else:
-            result = services.import_definition(starter(c), actor=request.user)
+            messages.success(request, _("Procedure %(code)s created with a draft version 1; complete it below.")
+                             % {"code": result.version.procedure.code})  # fmt: skip
             return redirect("admin:catalog-edit", pk=result.version.pk)
-    return render(request, "admin/catalog/create.html", {"form": form, "title": _("New procedure")},
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(request, "admin/catalog/create.html", {
+        "form": form, "problems": problems, "title": _("New procedure"), "opts": Procedure._meta,
+    }, status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
 def starter(c):
-    field = "commune" if c["level"] == "commune" else None
-    deciding = {"level": "commune", "from_field": "commune"} if field else {"code": _first_province_unit()}
-    form = [{"key": "applicant_name", "type": "text", "label": "Họ và tên", "required": True,
-             "prefill": "applicant.full_name"}]  # fmt: skip
-    if field:
-        form.append({"key": "commune", "type": "agency", "level": "commune", "label": "Xã, phường", "required": True})
+    """A definition that passes the format's rules, to be completed in the editor: one form
+    field (the applicant's name), one paper (the application), appraisal then approval."""
+    commune = c["level"] == "commune" and not c.get("deciding")
+    form = [{"key": "applicant_name", "type": "text", "label": {"vi": "Họ và tên", "en": "Full name"},
+             "required": True, "prefill": "applicant.full_name", "max_length": 100}]
+    if commune:
+        form.append({"key": "commune", "type": "agency", "level": "commune", "required": True,
+                     "label": {"vi": "Xã, phường giải quyết", "en": "Commune that decides"}})
+        deciding = {"level": "commune", "from_field": "commune"}
+    else:
+        deciding = {"code": c["deciding"].code}
+    if c.get("sector"):
+        sector = {"code": c["sector"].code, "name": text_map(c["sector"].name, c["sector"].name_en)}
+    else:
+        sector = {"code": c["sector_code"], "name": c["sector_name"]}
     return {
-        "format": 1, "code": c["code"], "name": c["name"],
-        "sector": {"code": c["sector_code"], "name": c["sector_name"]}, "level": c["level"],
-        "online_level": "full", "applicant_types": ["individual"], "channels": ["online", "in_person"],
-        "agencies": {"deciding": deciding}, "time_limit": {"working_days": 5},
-        "documents": [{"key": "application", "name": "Đơn đề nghị", "kind": "original"}],
+        "format": 1, "code": c["code"], "name": text_map(c["name"], c.get("name_en", "")),
+        "sector": sector, "level": c["level"], "online_level": "full", "applicant_types": ["individual"],
+        "channels": ["online", "in_person"], "agencies": {"deciding": deciding},
+        "time_limit": {"working_days": 5},
+        "documents": [{"key": "application", "name": {"vi": "Đơn đề nghị", "en": "Application"}, "kind": "original",
+                       "required": True}],
         "form": form,
-        "steps": [{"key": "appraise", "name": "Thẩm định", "role": "case_officer", "at": "deciding",
-                   "budget_hours": 24, "outcomes": ["forward", "supplement", "propose_refusal"]},
-                  {"key": "approve", "name": "Phê duyệt", "role": "approver", "at": "deciding", "budget_hours": 8,
-                   "outcomes": ["approve", "send_back", "reject"]}],
-        "result": {"name": "Kết quả", "template": "generic-result", "electronic": True},
+        "steps": [
+            {"key": "appraise", "name": {"vi": "Thẩm định hồ sơ", "en": "Appraise the dossier"},
+             "role": "case_officer", "at": "deciding", "budget_hours": 24,
+             "outcomes": ["forward", "supplement", "propose_refusal"]},
+            {"key": "approve", "name": {"vi": "Phê duyệt", "en": "Approve"}, "role": "approver", "at": "deciding",
+             "budget_hours": 8, "outcomes": ["approve", "send_back", "reject"]},
+        ],
+        "result": {"name": {"vi": "Kết quả giải quyết", "en": "Decision"}, "template": "generic-result",
+                   "electronic": True},
     }  # fmt: skip
-
-
-def _first_province_unit():
-    from egov.agencies.models import Agency
-
-    unit = Agency.objects.filter(level="department", active=True).order_by("code").first()
-    if unit is None:
-        raise Http404()
-    return unit.code
