@@ -25,5 +25,7 @@ app.conf.beat_schedule = {
     "seal-audit-trail": {"task": "egov.audit.tasks.seal_audit_trail", "schedule": 60.0},
     "send-due-notifications": {"task": "egov.notifications.tasks.send_due_notifications", "schedule": 60.0},
     # officers who chose a digest get it at the start of the working day (07:00 Asia/Ho_Chi_Minh)
+    # retention periods of the personal data law, at night
+    "enforce-retention": {"task": "egov.dossiers.tasks.enforce_retention", "schedule": crontab(hour=2, minute=30)},
     "send-digests": {"task": "egov.notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
 }

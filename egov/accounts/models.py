@@ -102,6 +102,8 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=40)
     text = models.TextField(_("text shown"))
     language = models.CharField(_("language"), max_length=5)
+    # What the consent was for when it is tied to one thing (the id of the dossier applied for).
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
     given_at = models.DateTimeField(_("given at"), auto_now_add=True)
 
     class Meta:

@@ -83,9 +83,16 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
-    list_display = ["code", "__str__", "created_at"]
+    list_display = ["code", "__str__", "retention_years", "created_at"]
     search_fields = ["code", "versions__name", "versions__search_text"]
     inlines = [VersionInline]
+    # The definition changes only through versions in the editor; the retention period is
+    # records management and is set here.
+    fields = ["code", "retention_years"]
+    readonly_fields = ["code"]
+
+    def has_change_permission(self, request, obj=None):
+        return is_procedure_admin(request.user)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -44,6 +44,14 @@ class Procedure(models.Model):
     """A public-service procedure (thủ tục hành chính), identified by its national code."""
 
     code = models.CharField(_("code"), max_length=60, unique=True)
+    # Records management, not part of the versioned definition: the archives decide it and
+    # may change it for dossiers already received. Empty: EGOV_RETENTION_YEARS.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention (years)"),
+        null=True,
+        blank=True,
+        help_text=_("How long the papers and personal data of a closed dossier are kept. Empty: the default."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -121,6 +121,8 @@ class Dossier(models.Model):
     decision_note = models.TextField(_("reasons / decision note"), blank=True)
     apology_reason = models.TextField(_("reason for the delay"), blank=True)
     returned_how = models.CharField(_("how the result was collected"), max_length=20, blank=True)
+    # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
+    purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
 

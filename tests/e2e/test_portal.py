@@ -60,6 +60,7 @@ def apply(page, search, code, values, papers, shot=None):
         shoot(page, f"{shot}-papers")
     page.click("a[href$='/review/']:not(ol a)")
     page.wait_for_url(re.compile(r"/review/$"))
+    page.check("input[name=consent]")
     page.click("form button.primary")
     page.wait_for_selector("#confirmation")
     if shot:

@@ -45,13 +45,19 @@ def test_apply_through_the_pages(demo):
     for key in ["application", "owner_id"]:
         assert citizen.post(papers_url, {"document": key, "file": _file("giay.pdf", make_pdf())}).status_code == 302
     review_url = papers_url.replace("/papers/", "/review/")
-    submitted = citizen.post(review_url)
-    assert submitted.status_code == 302
-    page = citizen.get(submitted["Location"]).content.decode()
+    assert "Law on Personal Data Protection" in citizen.get(review_url).content.decode()
+    unconsented = citizen.post(review_url)  # the consent box is required and nothing is filed without it
+    assert unconsented.status_code == 400 and "Tick the box" in unconsented.content.decode()
     from egov.dossiers.models import Dossier
 
+    assert Dossier.objects.get(applicant=demo["congdan"]).status == "draft"
+    submitted = citizen.post(review_url, {"consent": "1"})
+    assert submitted.status_code == 302
+    page = citizen.get(submitted["Location"]).content.decode()
     dossier = Dossier.objects.get(applicant=demo["congdan"])
     assert dossier.code in page and dossier.lookup_key in page and "confirmation" in page
+    consent = demo["congdan"].consents.get(purpose="application")  # the very text shown, tied to the dossier
+    assert consent.reference == str(dossier.pk) and "91/2025/QH15" in consent.text and consent.language == "en"
     # Another citizen gets a 404 on every page of this dossier.
     other = logged_in(demo["congdan2"])
     for suffix in ["", "form/", "papers/", "review/", "supplement/"]:

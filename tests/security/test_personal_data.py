@@ -18,7 +18,7 @@ def test_registration_records_the_consent_text(db):
     web.post("/accounts/register/", {"full_name": "Lê Văn Đồng Ý", "email": "dongy@example.vn", "consent": "on",
                                      "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!"})
     consent = Consent.objects.get(user__email="dongy@example.vn")
-    assert "13/2023" in consent.text and consent.purpose == "registration"
+    assert "91/2025/QH15" in consent.text and consent.purpose == "registration"
 
 
 def test_download_my_data_and_erasure(demo):

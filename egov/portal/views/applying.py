@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import User
+from egov.accounts.privacy import consent_text, record_consent
 from egov.catalog import eform
 from egov.common.errors import DomainError, InvalidInput
 from egov.dossiers import selectors, services
@@ -148,9 +150,15 @@ def review(request, pk):
         return moved
     spec = dossier.spec
     problems, status = [], 200
-    if request.method == "POST":
+    by_citizen = request.user.kind != User.Kind.STAFF  # at the desk the applicant signs the paper form
+    if request.method == "POST" and by_citizen and not request.POST.get("consent"):
+        problems, status = [_("Tick the box to agree to the processing of your personal data.")], 400
+    elif request.method == "POST":
         try:
-            dossier = services.submit(request.user, dossier)
+            with transaction.atomic():
+                dossier = services.submit(request.user, dossier)
+                if by_citizen:
+                    record_consent(request.user, "application", reference=dossier.pk)
             if request.user.kind == User.Kind.STAFF:  # filed at the desk: back to the workspace to accept it
                 messages.success(request, _("Submitted with code %(code)s.") % {"code": dossier.code})
                 return redirect("backoffice:dossier", pk=dossier.pk)
@@ -163,4 +171,5 @@ def review(request, pk):
         "dossier": dossier, "rows": [r for r in field_rows(spec, dossier.data) if r["visible"]],
         "papers": paper_rows(dossier), "missing": missing_documents(dossier), "problems": problems,
         "fee": spec.fee_total(context), "step": "review",
+        "consent_text": consent_text("application") if by_citizen else "",
     }, status=status)  # fmt: skip

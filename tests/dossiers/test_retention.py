@@ -1,0 +1,109 @@
+"""Retention periods: after a closed dossier's period, its personal data go; figures stay."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from egov.audit.models import AuditRecord
+from egov.documents.models import Document
+from egov.dossiers import retention, services
+from egov.dossiers.models import Dossier
+
+from .test_lifecycle_services import HOUSEHOLD, do
+
+
+def returned_dossier(demo, pdf_file):
+    citizen = demo["congdan"]
+    dossier = services.create_draft(citizen, "2.000575", HOUSEHOLD)
+    services.add_attachment(citizen, dossier, "application", pdf_file())
+    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
+    dossier = services.submit(citizen, dossier)
+    dossier = do(demo["tiepnhan.dongha"], dossier, "accept")
+    dossier = do(demo["congchuc.dongha"], dossier, "forward")
+    dossier = do(demo["chutich.dongha"], dossier, "approve")
+    dossier = do(demo["congchuc.dongha"], dossier, "issue")
+    return do(demo["tiepnhan.dongha"], dossier, "returned", data={"how": "electronic"})
+
+
+def years_later(dossier, years, days=1):
+    return dossier.completed_at + datetime.timedelta(days=365 * years + days + years // 4 + 1)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_personal_data_go_after_the_period_and_the_figures_stay(demo, pdf_file, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = returned_dossier(demo, pdf_file)
+    papers = list(dossier.attachments.all())
+    assert len(papers) == 2
+    kinds = set(dossier.documents.values_list("kind", flat=True))
+    assert {"receipt", "result"} <= kinds
+    receipt = dossier.documents.get(kind="receipt")
+    paper_names = [p.file.name for p in papers]
+    storage = papers[0].file.storage
+    dossier.procedure.retention_years = 5
+    dossier.procedure.save()
+
+    # Within the period nothing happens, and a dry run never changes anything.
+    assert retention.enforce(now=years_later(dossier, 4)).purged == 0
+    counted = retention.enforce(now=years_later(dossier, 5), dry_run=True)
+    assert (counted.purged, counted.papers_deleted) == (1, 2) and counted.documents_deleted >= 1
+    assert Dossier.objects.get(pk=dossier.pk).purged_at is None and all(storage.exists(n) for n in paper_names)
+
+    done = retention.enforce(now=years_later(dossier, 5))
+    assert (done.purged, done.papers_deleted) == (1, 2)
+    dossier.refresh_from_db()
+    assert dossier.purged_at and dossier.data == {}
+    assert dossier.applicant.username == retention.SENTINEL_USERNAME and not dossier.applicant.is_active
+    assert not dossier.attachments.exists() and not any(storage.exists(n) for n in paper_names)
+    assert not Document.objects.filter(pk=receipt.pk).exists()
+    result = dossier.documents.get(kind="result")  # the citizen's title still verifies
+    assert result.file and result.file.storage.exists(result.file.name)
+    # What the figures and the register need is still there.
+    assert dossier.code and dossier.status == "returned" and dossier.timeliness and dossier.handovers.count() == 5
+    assert AuditRecord.objects.filter(action="retention.purged", object_id=str(dossier.pk)).exists()
+    # The account itself is untouched (it may have other dossiers) and the run is idempotent.
+    assert demo["congdan"].is_active
+    assert retention.enforce(now=years_later(dossier, 6)).purged == 0
+
+
+@pytest.mark.django_db(transaction=False)
+def test_default_period_open_dossiers_and_old_drafts(demo, pdf_file, settings):
+    settings.EGOV_RETENTION_YEARS = 10
+    settings.EGOV_DRAFT_RETENTION_DAYS = 90
+    dossier = returned_dossier(demo, pdf_file)
+    assert retention.enforce(now=years_later(dossier, 9)).purged == 0
+    open_one = services.submit(demo["congdan"], _draft_with_papers(demo, pdf_file))
+    draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
+    fresh_draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
+    Dossier.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(days=91))
+
+    today = retention.enforce()
+    assert (today.purged, today.drafts_deleted) == (0, 1)
+    assert not Dossier.objects.filter(pk=draft.pk).exists() and Dossier.objects.filter(pk=fresh_draft.pk).exists()
+    assert retention.enforce(now=years_later(dossier, 10)).purged == 1
+    open_one.refresh_from_db()
+    assert open_one.purged_at is None and open_one.data  # open dossiers are never touched
+
+
+def _draft_with_papers(demo, pdf_file):
+    draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
+    services.add_attachment(demo["congdan"], draft, "application", pdf_file())
+    services.add_attachment(demo["congdan"], draft, "owner_id", pdf_file())
+    return draft
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_command(demo, pdf_file, capsys):
+    dossier = returned_dossier(demo, pdf_file)
+    later = (years_later(dossier, 11)).date().isoformat()
+    call_command("enforce_retention", "--dry-run", "--as-of", later)
+    assert "Would remove the personal data of 1 closed dossiers (2 papers" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="only goes with --dry-run"):
+        call_command("enforce_retention", "--as-of", later)
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("enforce_retention", "--dry-run", "--as-of", "yesterday")
+    call_command("enforce_retention")
+    assert "Removed the personal data of 0 closed dossiers" in capsys.readouterr().out
+    assert Dossier.objects.get(pk=dossier.pk).purged_at is None
