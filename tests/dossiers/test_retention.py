@@ -107,3 +107,29 @@ def test_the_command(demo, pdf_file, capsys):
     call_command("enforce_retention")
     assert "Removed the personal data of 0 closed dossiers" in capsys.readouterr().out
     assert Dossier.objects.get(pk=dossier.pk).purged_at is None
+
+
+@pytest.mark.django_db(transaction=False)
+def test_procedure_admin_sets_the_period_in_the_admin(demo):
+    from django.test import Client
+
+    from egov.catalog.models import Procedure
+
+    procedure = Procedure.objects.get(code="2.000575")
+    url = f"/admin/catalog/procedure/{procedure.pk}/change/"
+    admin = Client()
+    admin.force_login(demo["quantri"])
+    page = admin.get(url)
+    assert page.status_code == 200 and 'name="retention_years"' in page.content.decode()
+    assert admin.post(url, {"retention_years": "20", **_inline_management()}).status_code == 302
+    procedure.refresh_from_db()
+    assert procedure.retention_years == 20
+    officer = Client()
+    officer.force_login(demo["congchuc.dongha"])
+    assert officer.post(url, {"retention_years": "1", **_inline_management()}).status_code in (302, 403)
+    procedure.refresh_from_db()
+    assert procedure.retention_years == 20
+
+
+def _inline_management():
+    return {"versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"}
