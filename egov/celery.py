@@ -22,6 +22,7 @@ app.conf.beat_schedule = {
     # events whose consumers did not run (a worker died, the broker was down)
     "redispatch-events": {"task": "egov.integrations.tasks.redispatch_events", "schedule": 60.0},
     "deliver-due-webhooks": {"task": "egov.integrations.tasks.deliver_due_webhooks", "schedule": 60.0},
+    "render-stalled-documents": {"task": "egov.documents.tasks.render_stalled_documents", "schedule": 300.0},
     "seal-audit-trail": {"task": "egov.audit.tasks.seal_audit_trail", "schedule": 60.0},
     "send-due-notifications": {"task": "egov.notifications.tasks.send_due_notifications", "schedule": 60.0},
     # officers who chose a digest get it at the start of the working day (07:00 Asia/Ho_Chi_Minh)

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from egov.api.idempotency import IdempotentPostMixin
+from egov.api.pagination import KeysFirstPagination
 from egov.dossiers import selectors, services
 from egov.dossiers.services.handling import allowed_outcomes
 from workflows.models import DossierTask
@@ -86,6 +87,7 @@ class ReassignSerializer(serializers.Serializer):
 
 class TaskViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = TaskSerializer
+    pagination_class = KeysFirstPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation

@@ -7,7 +7,6 @@ check who may do what (a dossier or task outside the officer's agencies is a 404
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
 from egov.catalog import selectors as catalog
 from egov.common.errors import DomainError
+from egov.common.paging import page_of
 from egov.documents.models import Document
 from egov.dossiers import selectors, services
 from egov.dossiers.services.handling import RETURN_METHODS, allowed_outcomes
@@ -54,7 +54,7 @@ def queue(request):
     scope = params.get("scope") or ("queue" if handles_tasks or not is_manager else "unit")
     tasks = queues.queue(request.user, scope, params.get("procedure", ""), params.get("step", ""),
                          params.get("state", ""), params.get("q", "").strip()[:60], params.get("sort", "created"))
-    page = Paginator(tasks, 25).get_page(params.get("page"))
+    page = page_of(tasks, 25, params.get("page"))
     now = timezone.now()
     rows = [{"task": t, "colour": queues.colour(t, now),
              "budget_left": (t.due_at - now) if t.due_at else None} for t in page.object_list]  # fmt: skip

@@ -314,6 +314,8 @@ EGOV_SMS_BODY = env.str("EGOV_SMS_BODY", default='{"to": "{phone}", "message": "
 # Strip Vietnamese diacritics (many gateways bill 70 characters per SMS with them, 160 without).
 EGOV_SMS_ASCII = env.bool("EGOV_SMS_ASCII", default=True)
 # Uploads: one request may not be larger than this (a document's own max_mb applies too).
+# A document still pending this long after it was asked for is rendered again (a worker died).
+EGOV_DOCUMENT_STALL_SECONDS = env.int("EGOV_DOCUMENT_STALL_SECONDS", default=300)
 # Retention (personal data law): years a closed dossier's papers and personal data are kept when
 # its procedure names no period of its own; days an untouched draft is kept.
 EGOV_RETENTION_YEARS = env.int("EGOV_RETENTION_YEARS", default=10)

@@ -77,3 +77,40 @@ def test_worker_killed_mid_delivery_loses_nothing(demo, settings):
     finally:
         worker.kill()
         receiver.stop()
+
+
+def test_worker_killed_mid_rendering_every_document_is_made_once(demo, settings):
+    """Documents (receipts, results, control slips) asked for while the worker dies are all
+    made after a restart, each exactly once."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from egov.celery import app
+    from egov.documents.models import Document
+    from egov.documents.tasks import render_stalled_documents
+    from egov.integrations.tasks import redispatch_events
+
+    app.control.purge()
+    worker = start_worker()
+    try:
+        dossiers = [file_dossier(demo["congdan"], "2.000575")["id"] for _ in range(4)]
+        for dossier_id in dossiers:
+            drive_to_end(dossier_id, demo["quantri"])
+        deadline = time.time() + 60
+        while not Document.objects.filter(status="ready").exists() and time.time() < deadline:
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGKILL)  # in the middle of the renders
+        worker.wait(10)
+        worker = start_worker()
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            redispatch_events.delay()  # what beat runs every minute
+            render_stalled_documents.delay(older_than=0)
+            time.sleep(2)
+            if not Document.objects.exclude(status="ready").exists() and Document.objects.count() >= 12:
+                break
+        for dossier_id in dossiers:
+            kinds = sorted(Document.objects.filter(dossier_id=dossier_id).values_list("kind", flat=True))
+            assert kinds == ["control_slip", "receipt", "result"], kinds  # one of each, none twice
+        assert not Document.objects.exclude(status="ready").exists()
+        assert all(d.file and d.sha256 for d in Document.objects.all())
+    finally:
+        worker.kill()
