@@ -1,4 +1,5 @@
-"""Queue latency: an officer's queue page and the API task list over a large history.
+"""Queue latency: an officer's queue page and the API task list over a large history; the
+dashboard over the same history.
 
 A fast loader bulk-inserts ``BENCH_DOSSIERS`` dossiers (default 1,000,000), of which
 ``BENCH_OPEN_TASKS`` (default 50,000) are open with a workflow process and an open task
@@ -148,4 +149,14 @@ def run():
     ]
     for label, url in pages:
         samples, queries = measure(client, url)
+        print(f"  {label + ':':34s}{describe(samples)}, {queries} queries")
+    # The operations centre over the same history: figures come from the rollups, the open
+    # and overdue dossiers from the dossiers themselves (50,000 open of the million).
+    leader = Client()
+    leader.force_login(users["quantri"])
+    unit = officer.role_assignments.first().agency.code
+    print("  dashboard (as the province's administrator):")
+    for label, url in [("province", "/dashboard/"), ("drill down to one agency", f"/dashboard/?agency={unit}"),
+                       ("API figures by agency", "/api/v1/stats/figures/?group_by=agency")]:  # fmt: skip
+        samples, queries = measure(leader, url)
         print(f"  {label + ':':34s}{describe(samples)}, {queries} queries")
