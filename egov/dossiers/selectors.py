@@ -104,15 +104,29 @@ def manages(user, agency_id):
     return (Role.CENTER_MANAGER, agency_id) in role_pairs(user)
 
 
-def get_task(user, task_id):
-    """A task the user may work on or manage; anything else is not found."""
+def get_task(user, task_id, rows=None):
+    """A task the user may work on or manage; anything else is not found.
+
+    ``rows`` narrows what is loaded (the services only check who may act, then lock and
+    reload); by default the task comes with what pages and the API show.
+    """
+    rows = _task_qs().select_related("process") if rows is None else rows
     try:
-        task = _task_qs().select_related("process").get(pk=task_id)
+        task = rows.get(pk=task_id)
     except (DossierTask.DoesNotExist, ValueError, TypeError):
         raise NotFound()
     if not (may_work_on(user, task) or manages(user, task.agency_id) or task.owner_id == user.pk):
         raise NotFound()
     return task
+
+
+def open_task_rows(dossier):
+    """The open human tasks of a dossier, only what the engine's bookkeeping reads."""
+    return list(
+        DossierTask.objects.filter(dossier=dossier, flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
+        .only("pk", "kind", "role", "agency_id", "created")
+        .order_by("created")
+    )
 
 
 def open_tasks(dossier):

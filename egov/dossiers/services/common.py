@@ -7,7 +7,7 @@ from egov.integrations import events
 from workflows.models import DossierTask
 
 from ..models import Dossier, Handover
-from ..selectors import open_supplement, open_tasks
+from ..selectors import open_supplement, open_task_rows
 
 
 def log(actor, action, dossier, event_type=None, note="", **data):
@@ -17,11 +17,11 @@ def log(actor, action, dossier, event_type=None, note="", **data):
         events.emit(event_type, dossier, actor, code=dossier.code, status=dossier.status, **data)
 
 
-def status_from_tasks(dossier):
+def status_from_tasks(dossier, tasks=None):
     """The status an open dossier shows, from where its workflow stands."""
     if open_supplement(dossier):
         return Dossier.Status.SUPPLEMENT_REQUESTED
-    tasks = open_tasks(dossier)
+    tasks = open_task_rows(dossier) if tasks is None else tasks
     kinds = {task.kind for task in tasks}
     if DossierTask.Kind.CONSULT in kinds:
         return Dossier.Status.AWAITING_PARTNER
@@ -36,12 +36,12 @@ def status_from_tasks(dossier):
     return Dossier.Status.IN_PROGRESS
 
 
-def record_handover(dossier, task, actor, outcome, note="", moment=None):
+def record_handover(dossier, task, actor, outcome, note="", moment=None, following=None):
     """One row of the control slip for a task just completed."""
     from egov.calendar.clock import timeliness
 
     moment = moment or timezone.now()
-    following = [t for t in open_tasks(dossier) if t.pk != task.pk]
+    following = [t for t in (open_task_rows(dossier) if following is None else following) if t.pk != task.pk]
     receiver = following[0] if len(following) == 1 else None
     step = dossier.spec.step(task.step_key) if task.step_index is not None and task.step_index >= 0 else None
     return Handover.objects.create(
@@ -51,7 +51,7 @@ def record_handover(dossier, task, actor, outcome, note="", moment=None):
         agency=task.agency,
         giver=actor,
         receiver_role=receiver.role if receiver else "",
-        receiver_agency=receiver.agency if receiver else None,
+        receiver_agency_id=receiver.agency_id if receiver else None,
         handed_at=moment,
         step_started_at=task.created,
         step_due_at=task.due_at,

@@ -16,7 +16,7 @@ from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from ..models import Dossier, Payment, SupplementRequest
-from ..selectors import get_task, manages, may_work_on
+from ..selectors import get_task, manages, may_work_on, open_task_rows
 from . import clock
 from .common import log, record_handover, status_from_tasks
 
@@ -42,7 +42,8 @@ class _Locked:
     """Lock the task's process row and reload the task; raise if it is no longer open."""
 
     def __init__(self, user, task_id):
-        self.task = get_task(user, task_id)  # visibility first: 404 for strangers
+        # visibility first (404 for strangers), on the bare row: it is reloaded under the lock
+        self.task = get_task(user, task_id, rows=DossierTask.objects.filter(flow_task_type="HUMAN"))
         self.lock = self.task.flow_task.flow_class.lock(self.task.process_id)
 
     def __enter__(self):
@@ -162,12 +163,13 @@ def _apply(task, user, outcome, data, note):
     task.data = {**task.data, **step_data}
     activation.execute()
 
+    following = open_task_rows(dossier)  # read once: both the status and the control slip need them
     if dossier.status not in Dossier.FINAL_STATUSES:
-        dossier.status = status_from_tasks(dossier)
+        dossier.status = status_from_tasks(dossier, following)
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
         dossier.issued_at = now
     dossier.save()
-    record_handover(dossier, task, user, outcome, note, now)
+    record_handover(dossier, task, user, outcome, note, now, following)
     log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
     if not was_issued and dossier.issued_at and event_type != events.ISSUED:
         # Issued automatically after the last step (no clerk step in the definition).
