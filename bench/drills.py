@@ -3,7 +3,8 @@
 Citizens file dossiers through the API on gunicorn (create, upload the papers, submit) from
 several threads while the database server is restarted underneath them. Afterwards every
 dossier is checked: a submission the client was told succeeded is there in full; any other
-is either fully there (the answer was lost, the commit was not) or still a draft — never
+is either fully there (the answer was lost, the commit was not) or still a draft, and was
+answered 503 with Retry-After (egov/common/availability.py) rather than 500 — never
 half-written (a code without its intake task, its papers or its outbox event). Codes are
 unique. Prints the counts; exits non-zero on any lost or half-written dossier.
 
@@ -138,5 +139,7 @@ def run():
           f" (refusals by status: {dict(sorted(refusals.items(), key=str))})")
     print(f"  in the database: {filed} filed dossiers; lost {len(lost)}, half-written {len(half) + drafts_half}, "
           f"duplicated codes {len(duplicated)}")  # fmt: skip
-    if lost or half or duplicated or drafts_half or not kinds["submitted"]:
-        raise SystemExit("drill failed: " + repr({"lost": lost, "half": half, "duplicated": duplicated}))
+    crashes = sum(n for status, n in refusals.items() if status == 500)  # a refusal must say 503, not crash
+    if lost or half or duplicated or drafts_half or crashes or not kinds["submitted"]:
+        raise SystemExit("drill failed: " + repr({"lost": lost, "half": half, "duplicated": duplicated,
+                                                  "500 answers": crashes}))  # fmt: skip

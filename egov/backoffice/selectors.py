@@ -14,7 +14,13 @@ DUE_SOON = datetime.timedelta(hours=24)
 
 
 def queue(user, scope="queue", procedure="", step="", state="", text="", sort="created"):
-    tasks = SCOPES.get(scope, selectors.team_queue)(user).select_related("dossier__version")
+    # The list shows columns only: leave the large JSON (the version's whole definition, the
+    # form data) in the database instead of decoding it for every row.
+    tasks = (
+        SCOPES.get(scope, selectors.team_queue)(user)
+        .select_related("dossier__version")
+        .defer("data", "dossier__data", "dossier__time_limit", "dossier__fee_lines", "dossier__version__definition")
+    )
     if procedure:
         tasks = tasks.filter(dossier__procedure__code=procedure)
     if step:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "egov.integrations.middleware.ApiClientAuditMiddleware",
+    # A database that is restarting answers 503 + Retry-After, not 500 (egov/common/availability.py).
+    "egov.common.availability.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
