@@ -24,6 +24,21 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def one_worker_at_a_time():
+    """The drills share one Redis queue (and purge it): under pytest-xdist they take turns."""
+    import fcntl
+    import tempfile
+    from pathlib import Path
+
+    with open(Path(tempfile.gettempdir()) / "egov-real-worker.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def start_worker():
     db = connection.settings_dict
     env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="false", DJANGO_SETTINGS_MODULE="egov.settings.test",
