@@ -96,6 +96,7 @@ def load(total, open_count, users, seed=2026):
                         flow_task_type="HUMAN", status="NEW", kind=template.kind, step_key=template.step_key,
                         step_index=template.step_index, role=role, agency_id=agency, token=template.token,
                         due_at=now + datetime.timedelta(hours=rng.uniform(-48, 96)),
+                        dossier_due_at=process.dossier.due_at,
                     ))  # fmt: skip
                 DossierTask.objects.bulk_create(tasks)
         made += size

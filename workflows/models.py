@@ -66,6 +66,10 @@ class DossierTask(AbstractTask):
     )
     # When the step's internal budget runs out (budget_hours of office time).
     due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+    # The dossier's legal due date, kept on its open tasks so that the queues filter and sort
+    # by it without joining every task of a queue to its dossier (egov/dossiers/services/clock.py
+    # moves it when a pause shifts the date).
+    dossier_due_at = models.DateTimeField(_("dossier due at"), null=True, blank=True)
     flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -87,6 +91,8 @@ class DossierTask(AbstractTask):
             models.Index(fields=["owner", "status", "created"], name="task_owner_idx"),
             # the timer sweep
             models.Index(fields=["status", "due_at"], name="task_due_idx"),
+            # the team queue by legal due date
+            models.Index(fields=["role", "agency", "status", "dossier_due_at"], name="task_queue_due_idx"),
         ]
 
     def __str__(self):
@@ -96,7 +102,20 @@ class DossierTask(AbstractTask):
         # viewflow creates gateway and event tasks too; they belong to the same dossier.
         if self.dossier_id is None and self.process is not None:
             self.dossier_id = self.process.dossier_id
+        if self._state.adding and self.dossier_due_at is None:
+            dossier = self._cached_dossier()
+            self.dossier_due_at = dossier.due_at if dossier is not None else None
         super().save(*args, **kwargs)
+
+    def _cached_dossier(self):
+        """The dossier already in memory (the flow places tasks with it), never a new query."""
+        dossier_field = self._meta.get_field("dossier")
+        if dossier_field.is_cached(self):
+            return self.dossier
+        process = self.process if self._meta.get_field("process").is_cached(self) else None
+        if process is not None and DossierProcess._meta.get_field("dossier").is_cached(process):
+            return process.dossier
+        return None
 
     @property
     def is_open(self):

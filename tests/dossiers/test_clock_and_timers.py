@@ -142,3 +142,32 @@ def test_due_soon_and_overdue_sweep(demo, hours_before, expected):
         fire_due_timers()
     assert OutboxEvent.objects.filter(dossier_id=dossier_id, type="dossier.overdue").count() == 1
     assert timezone.now() < due + datetime.timedelta(days=30)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_open_tasks_carry_the_dossier_due_date_through_a_pause(demo, pdf_file):
+    """The queues filter and sort on the task's copy of the legal due date: it must follow
+    the dossier when a supplement pause moves the date."""
+    from egov.dossiers import services
+
+    from .test_lifecycle_services import HOUSEHOLD, do
+
+    citizen = demo["congdan"]
+    dossier = services.create_draft(citizen, "2.000575", HOUSEHOLD)
+    services.add_attachment(citizen, dossier, "application", pdf_file())
+    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
+    dossier = services.submit(citizen, dossier)
+    dossier = do(demo["tiepnhan.dongha"], dossier, "accept")
+    step = DossierTask.objects.get(dossier=dossier, flow_task_type="HUMAN", status="NEW")
+    assert step.dossier_due_at == dossier.due_at is not None
+    dossier = do(demo["congchuc.dongha"], dossier, "supplement", data={"documents": ["owner_id"]},
+                 note="Bản chụp mờ")
+    due_before = dossier.due_at
+    # The applicant answers three days later: the legal due date moves on by the paused time.
+    dossier.clock_pauses.update(started_at=timezone.now() - datetime.timedelta(days=3))
+    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
+    services.answer_supplement(citizen, dossier, {}, "Đã bổ sung")
+    dossier.refresh_from_db()
+    assert dossier.due_at > due_before
+    open_task = DossierTask.objects.get(dossier=dossier, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"])
+    assert open_task.dossier_due_at == dossier.due_at

@@ -14,6 +14,7 @@ from egov.accounts.selectors import has_role
 from egov.calendar.clock import WorkingCalendar, timeliness
 from egov.common.errors import InvalidInput, NotAllowed
 from egov.integrations import events
+from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from ..models import ClockPause, Dossier
 from .common import log
@@ -43,6 +44,9 @@ def resume(dossier, moment):
     open_pause.save(update_fields=["ended_at"])
     if dossier.due_at:
         dossier.due_at = calendar_of(dossier).shift_for_pause(dossier.due_at, open_pause.started_at, moment)
+        DossierTask.objects.filter(dossier=dossier, status__in=OPEN_TASK_STATUSES).update(
+            dossier_due_at=dossier.due_at
+        )
 
 
 def judge(dossier, moment):
