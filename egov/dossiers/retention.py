@@ -75,7 +75,8 @@ def expired_dossiers(now=None):
     for procedure_id, years in closed.values_list("procedure_id", "procedure__retention_years").distinct():
         by_years.setdefault(settings.EGOV_RETENTION_YEARS if years is None else years, []).append(procedure_id)
     for years, procedures in sorted(by_years.items()):
-        yield from closed.filter(procedure_id__in=procedures, closed_at__lt=_years_before(now, years)).order_by("pk")
+        expired = closed.filter(procedure_id__in=procedures, closed_at__lt=_years_before(now, years))
+        yield from expired.order_by("pk").only("pk", "procedure__retention_years").iterator(chunk_size=500)
 
 
 def abandoned_drafts(now=None):
@@ -88,7 +89,7 @@ def purge(dossier, sentinel, outcome):
     """Remove the personal data of one dossier. Files are deleted after the rows are committed."""
     files = []
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
         if dossier.purged_at:
             return
         for attachment in dossier.attachments.all():
@@ -135,7 +136,8 @@ def enforce(now=None, dry_run=False):
         outcome.drafts_deleted = abandoned_drafts(now).count()
         return outcome
     sentinel = anonymised_applicant()
-    for dossier in list(expired_dossiers(now)):
+    for pk in [d.pk for d in expired_dossiers(now)]:  # keys first: purging changes what the query finds
+        dossier = Dossier(pk=pk)
         purge(dossier, sentinel, outcome)
     delete_abandoned_drafts(outcome, now)
     return outcome
