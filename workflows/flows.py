@@ -43,11 +43,16 @@ class ProcedureFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.intake)
 
     intake = HumanTask(DossierTask.Kind.INTAKE, this.place_intake).Next(this.after_intake)
+    # The gateways after a task also route to what comes next (the cases of ``route``): one
+    # gateway per hand-over instead of two, each a task row of its own in viewflow.
     after_intake = (
         flow.Switch()
         .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
         .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
-        .Default(this.route)
+        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
+        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
+        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
+        .Default(this.return_result)
     )
     await_intake_supplement = flow.Handle().Next(this.intake)
 
@@ -64,7 +69,10 @@ class ProcedureFlow(flow.Flow):
         flow.Switch()
         .Case(this.await_supplement, lambda a: a.process.outcome == "supplement")
         .Case(this.end, lambda a: a.process.outcome == "reject")
-        .Default(this.route)
+        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
+        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
+        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
+        .Default(this.return_result)
     )
     await_supplement = flow.Handle().Next(this.step)
 
