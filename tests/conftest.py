@@ -2,14 +2,17 @@ import pytest
 from rest_framework.test import APIClient
 
 from egov.calendar.services import forget_seeded_years
+from egov.common.memo import forget_all
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    # Each test starts from its own database: the process-wide "year seeded" memo must too.
+def _fresh_process_memory():
+    # Each test starts from its own database: the process-wide memos must too.
     forget_seeded_years()
+    forget_all()
     yield
     forget_seeded_years()
+    forget_all()
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 The graph never changes; what happens at each node comes from the procedure version the
 dossier pinned when it was created. Officers' decisions (the outcome of a task) are
-recorded on the process by the service layer before the task completes, and the
-gateways route on them::
+recorded on the process by the service layer before the task completes, and each task
+routes on them as it completes (``route`` below is drawn once; intake, a step and the
+payment decide it themselves, only the join after consultations goes through a gateway)::
 
     submit ─▶ intake ─┬─ accept ───────────────────────────▶ route
                       ├─ supplement ─▶ awaiting applicant ─▶ intake
@@ -42,11 +43,10 @@ class ProcedureFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.intake)
 
-    intake = HumanTask(DossierTask.Kind.INTAKE, this.place_intake).Next(this.after_intake)
-    # The gateways after a task also route to what comes next (the cases of ``route``): one
-    # gateway per hand-over instead of two, each a task row of its own in viewflow.
-    after_intake = (
-        flow.Switch()
+    # Each task routes the dossier on itself as it completes (``Case``/``Default``, see
+    # workflows/nodes.py): no gateway task between two officers.
+    intake = (
+        HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
         .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
         .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
         .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
@@ -56,17 +56,8 @@ class ProcedureFlow(flow.Flow):
     )
     await_intake_supplement = flow.Handle().Next(this.intake)
 
-    route = (
-        flow.Switch()
-        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
-        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
-        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
-        .Default(this.return_result)
-    )
-
-    step = HumanTask(DossierTask.Kind.STEP, this.place_step).Next(this.after_step)
-    after_step = (
-        flow.Switch()
+    step = (
+        HumanTask(DossierTask.Kind.STEP, this.place_step)
         .Case(this.await_supplement, lambda a: a.process.outcome == "supplement")
         .Case(this.end, lambda a: a.process.outcome == "reject")
         .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
@@ -78,9 +69,22 @@ class ProcedureFlow(flow.Flow):
 
     consult_split = ConsultSplit(this.consult_entries).Next(this.consult)
     consult = HumanTask(DossierTask.Kind.CONSULT, this.place_consult).Next(this.consult_join)
+    # A join completes as a gateway of its own; the route after it is one more.
     consult_join = flow.Join().Next(this.route)
+    route = (
+        flow.Switch()
+        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
+        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
+        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
+        .Default(this.return_result)
+    )
 
-    payment = HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk).Next(this.route)
+    payment = (
+        HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk)
+        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
+        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
+        .Default(this.return_result)
+    )
 
     return_result = HumanTask(DossierTask.Kind.RETURN, this.place_at_desk).Next(this.end)
 

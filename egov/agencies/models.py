@@ -2,8 +2,11 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from egov.common import memo
 from egov.common.text import localize
 
 # National unit identifier (QCVN 102:2016), e.g. 000.00.12.H56: three numeric groups and
@@ -125,3 +128,19 @@ class AgencyCodeChange(models.Model):
 
     def __str__(self):
         return f"{self.old_code} → {self.new_code}"
+
+
+# --- agencies, remembered per process for a while (egov/common/memo.py) ---------------------
+
+_remembered = memo.reference(maxsize=4096)
+
+
+def remembered_agency(pk):
+    """The agency by id, read at most once per REFERENCE_SECONDS per process: for the
+    engine's bookkeeping (placements, office hours), never for editing."""
+    return _remembered.get(pk, lambda: Agency.objects.get(pk=pk))
+
+
+@receiver([post_save, post_delete], sender=Agency)
+def _forget_agency(sender, instance, **kwargs):
+    _remembered.forget(instance.pk)

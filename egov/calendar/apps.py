@@ -8,3 +8,6 @@ class CalendarConfig(AppConfig):
     name = "egov.calendar"
     label = "calendar"
     verbose_name = _("Working-day calendar")
+
+    def ready(self):
+        from . import clock  # noqa: F401  (its signal handlers forget the remembered calendar)

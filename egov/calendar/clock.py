@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
+
+from egov.common import memo
 
 from .models import CalendarDay
 
@@ -29,7 +33,6 @@ EARLY, ON_TIME, LATE = "early", "on_time", "late"
 # Longest run of consecutive days off we will ever walk through before giving up
 # (a safety net against a calendar edited into "no working day ever").
 MAX_DAYS_OFF_IN_A_ROW = 60
-LOAD_WINDOW_DAYS = 400
 
 
 class CalendarError(ValueError):
@@ -75,11 +78,36 @@ class TimeLimit:
         return self.working_hours
 
 
+def exceptions_of_year(year):
+    """{date: is_working_day} for the year's exceptions, seeded on first use; remembered
+    per process for a while (egov/common/memo.py), forgotten when a day is edited."""
+
+    def load():
+        from .services import ensure_years_seeded
+
+        ensure_years_seeded([year])
+        return dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
+
+    return _years.get(year, load)
+
+
+_years = memo.reference(maxsize=64)
+
+
+@receiver([post_save, post_delete], sender=CalendarDay)
+def _forget_years(sender, instance, **kwargs):
+    _years.forget()
+
+
+def forget_calendar():
+    _years.forget()
+
+
 class WorkingCalendar:
     """Answers working-day questions for one set of office hours.
 
-    Create one per computation (it caches the calendar rows it read); it reads the
-    exceptions of a whole year window in a single query.
+    Create one per computation; it reads the exceptions a year at a time, from the
+    process's memory of the calendar when it holds them (:func:`exceptions_of_year`).
     """
 
     def __init__(self, office_hours=None, rule=None):
@@ -90,8 +118,7 @@ class WorkingCalendar:
             raise CalendarError(f"unknown working-day rule {self.rule!r}")
         self.zone = local_zone()
         self._exceptions = {}
-        self._loaded_from = None
-        self._loaded_to = None
+        self._years = set()
 
     @classmethod
     def for_agency(cls, agency, rule=None):
@@ -100,17 +127,9 @@ class WorkingCalendar:
     # --- days -------------------------------------------------------------------------
 
     def _load(self, day):
-        if self._loaded_from is not None and self._loaded_from <= day <= self._loaded_to:
-            return
-        start = day - datetime.timedelta(days=31)
-        end = day + datetime.timedelta(days=LOAD_WINDOW_DAYS)
-        from .services import ensure_years_seeded
-
-        ensure_years_seeded(range(start.year, end.year + 1))
-        rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
-        self._exceptions.update(dict(rows))
-        self._loaded_from = start if self._loaded_from is None else min(start, self._loaded_from)
-        self._loaded_to = end if self._loaded_to is None else max(end, self._loaded_to)
+        if day.year not in self._years:
+            self._exceptions.update(exceptions_of_year(day.year))
+            self._years.add(day.year)
 
     def is_working_day(self, day):
         self._load(day)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from egov.audit.services import record
 
+from .clock import forget_calendar
 from .models import CalendarDay, CalendarYear
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def seed_year(year):
         )
         CalendarYear.objects.get_or_create(year=year)
     _seeded_years.add(year)
+    forget_calendar()  # bulk_create sends no signals
 
 
 def ensure_years_seeded(years):

@@ -3,9 +3,12 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.common import memo
 from egov.common.text import localize
 
 from .definition import ProcedureDefinition
@@ -200,3 +203,19 @@ class ProcedureFile(models.Model):
 
     def __str__(self):
         return f"{self.procedure.code}/{self.filename}"
+
+
+# --- pinned definitions, remembered per process (egov/common/memo.py) ----------------------
+
+_pinned = memo.lasting(maxsize=512)
+
+
+def pinned_spec(version_id):
+    """The definition of a published version by its id, parsed once per process."""
+    version = _pinned.get(version_id, lambda: ProcedureVersion.objects.get(pk=version_id), keep=lambda v: not v.is_draft)
+    return version.spec
+
+
+@receiver([post_save, post_delete], sender=ProcedureVersion)
+def _forget_pinned(sender, instance, **kwargs):
+    _pinned.forget(instance.pk)

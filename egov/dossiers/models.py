@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from egov.agencies.models import remembered_agency
+from egov.catalog.models import pinned_spec
+
 LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
@@ -143,7 +146,18 @@ class Dossier(models.Model):
 
     @property
     def spec(self):
-        return self.version.spec
+        if self._meta.get_field("version").is_cached(self):
+            return self.version.spec
+        # The pinned version is published and never changes: parsed once per process.
+        return pinned_spec(self.version_id)
+
+    def remember_agencies(self):
+        """Attach the receiving and deciding agencies from the process's memory (the engine's
+        bookkeeping reads their office hours on every hand-over)."""
+        if self.receiving_agency_id:
+            self.receiving_agency = remembered_agency(self.receiving_agency_id)
+        if self.deciding_agency_id:
+            self.deciding_agency = remembered_agency(self.deciding_agency_id)
 
     @property
     def is_open(self):

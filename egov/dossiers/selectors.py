@@ -120,6 +120,32 @@ def get_task(user, task_id, rows=None):
     return task
 
 
+def task_for_update(user, task_id):
+    """A task the user may work on, manage or holds, locked for a change with its process
+    and dossier (call inside a transaction); anything else is not found.
+
+    One statement: the visibility rule of :func:`get_task` is in the query and the process
+    and dossier come joined; the pinned version and the agencies come from the process's
+    memory (egov/common/memo.py).
+    """
+    pairs = role_pairs(user)
+    visible = Q(owner=user)
+    for role, agency in pairs:
+        visible |= Q(agency_id=agency) if role == Role.CENTER_MANAGER else Q(role=role, agency_id=agency)
+    rows = (
+        DossierTask.objects.filter(visible, flow_task_type="HUMAN")
+        .select_related("process", "dossier")
+        .defer("dossier__data")  # what the applicant filed: a hand-over never reads it
+        .select_for_update(of=("self", "process", "dossier"))
+    )
+    try:
+        task = rows.get(pk=task_id)
+    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
+    task.dossier.remember_agencies()
+    return task
+
+
 def open_task_rows(dossier):
     """The open human tasks of a dossier, only what the engine's bookkeeping reads."""
     return list(

@@ -22,9 +22,8 @@ class DeskSameDayFlow(flow.Flow):
     lock_impl = lock.SelectForUpdateLock(nowait=False)
 
     start = flow.StartHandle(this.start_process).Next(this.intake)
-    intake = HumanTask(DossierTask.Kind.INTAKE, this.place_intake).Next(this.after_intake)
-    after_intake = (
-        flow.Switch()
+    intake = (
+        HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
         .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
         .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
         .Default(this.return_result)

@@ -17,9 +17,16 @@ def log(actor, action, dossier, event_type=None, note="", **data):
         events.emit(event_type, dossier, actor, code=dossier.code, status=dossier.status, **data)
 
 
-def status_from_tasks(dossier, tasks=None):
-    """The status an open dossier shows, from where its workflow stands."""
-    if open_supplement(dossier):
+def status_from_tasks(dossier, tasks=None, supplement_open=None):
+    """The status an open dossier shows, from where its workflow stands.
+
+    Callers that know whether a supplement request is open (an officer's hand-over: none
+    can be open while an officer holds the dossier, unless the hand-over asked for one)
+    say so and save the query.
+    """
+    if supplement_open is None:
+        supplement_open = open_supplement(dossier) is not None
+    if supplement_open:
         return Dossier.Status.SUPPLEMENT_REQUESTED
     tasks = open_task_rows(dossier) if tasks is None else tasks
     kinds = {task.kind for task in tasks}
@@ -48,7 +55,7 @@ def record_handover(dossier, task, actor, outcome, note="", moment=None, followi
         dossier=dossier,
         step_key=task.step_key,
         step_name=step.raw.get("name", {}) if step else {},
-        agency=task.agency,
+        agency_id=task.agency_id,
         giver=actor,
         receiver_role=receiver.role if receiver else "",
         receiver_agency_id=receiver.agency_id if receiver else None,

@@ -5,6 +5,9 @@ lock on the process, so two officers completing one task at once get one success
 one conflict.
 """
 
+import sys
+
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
@@ -16,7 +19,7 @@ from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from ..models import Dossier, Payment, SupplementRequest
-from ..selectors import get_task, manages, may_work_on, open_task_rows
+from ..selectors import manages, may_work_on, open_task_rows, task_for_update
 from . import clock
 from .common import log, record_handover, status_from_tasks
 
@@ -30,6 +33,12 @@ FIXED_OUTCOMES = {
 RETURN_METHODS = ("desk", "post", "electronic")
 # Outcomes whose reasons must be written down (refusals and requests go to the applicant).
 NEEDS_NOTE = {"supplement", "refuse", "redirect", "propose_refusal", "reject", "answer"}
+# What a hand-over changes on the dossier: where it stands, never what the applicant filed.
+# Saving only these also keeps a concurrent change of other fields (an apology's new date).
+STANDING_FIELDS = [
+    "status", "accepted_at", "due_at", "issued_at", "completed_at", "timeliness", "decision_note",
+    "payment_status", "returned_how", "updated_at",
+]  # fmt: skip
 
 
 def allowed_outcomes(task):
@@ -39,25 +48,33 @@ def allowed_outcomes(task):
 
 
 class _Locked:
-    """Lock the task's process row and reload the task; raise if it is no longer open."""
+    """Lock the task with its process and dossier, loading all three in one statement.
+
+    What the user may not see is not found; a task no longer open is a conflict. The lock
+    is the process row, as for viewflow's own lock: two officers completing one task are
+    serialised and the second finds it done.
+    """
 
     def __init__(self, user, task_id):
-        # visibility first (404 for strangers), on the bare row: it is reloaded under the lock
-        self.task = get_task(user, task_id, rows=DossierTask.objects.filter(flow_task_type="HUMAN"))
-        self.lock = self.task.flow_task.flow_class.lock(self.task.process_id)
+        self.user = user
+        self.task_id = task_id
+        self.atomic = transaction.atomic()
 
     def __enter__(self):
-        self.lock.__enter__()
-        task = DossierTask.objects.select_related("dossier", "process", "agency", "owner").get(pk=self.task.pk)
-        if task.status not in OPEN_TASK_STATUSES:
-            self.lock.__exit__(None, None, None)
-            raise Conflict(_("This task has already been completed or cancelled."))
-        # One dossier object for the whole change: the flow's gateways read it too.
+        self.atomic.__enter__()
+        try:
+            task = task_for_update(self.user, self.task_id)
+            if task.status not in OPEN_TASK_STATUSES:
+                raise Conflict(_("This task has already been completed or cancelled."))
+        except BaseException:
+            self.atomic.__exit__(*sys.exc_info())
+            raise
+        # One dossier object for the whole change: the flow's placements and routes read it too.
         task.process.dossier = task.dossier
         return task
 
     def __exit__(self, *exc):
-        return self.lock.__exit__(*exc)
+        return self.atomic.__exit__(*exc)
 
 
 def claim(user, task_id):
@@ -152,23 +169,22 @@ def _apply(task, user, outcome, data, note):
     process.outcome = outcome
     process.save(update_fields=["outcome", "step_index"])
 
-    activation = task.flow_task.activation_class(task)
-    if task.status == STATUS.NEW:
-        activation.assign(user)
-        task.assigned = now
-    activation.start(None)
     task.outcome = outcome
     task.note = note
     task.completed_by = user
     task.data = {**task.data, **step_data}
-    activation.execute()
+    process.opened_tasks = []  # the nodes list the tasks they open here (workflows/nodes.py)
+    task.flow_task.activation_class(task).finish(user)
 
-    following = open_task_rows(dossier)  # read once: both the status and the control slip need them
+    if task.token.is_split_token():  # a parallel branch (consultations): other branches may be open
+        following = open_task_rows(dossier)
+    else:  # one line of work: what stays open is exactly what this hand-over opened
+        following = process.opened_tasks
     if dossier.status not in Dossier.FINAL_STATUSES:
-        dossier.status = status_from_tasks(dossier, following)
+        dossier.status = status_from_tasks(dossier, following, supplement_open=outcome == "supplement")
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
         dossier.issued_at = now
-    dossier.save()
+    dossier.save(update_fields=STANDING_FIELDS)
     record_handover(dossier, task, user, outcome, note, now, following)
     log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
     if not was_issued and dossier.issued_at and event_type != events.ISSUED:
@@ -223,8 +239,6 @@ def _step(task, dossier, process, user, outcome, data, note, now):
         process.step_index = step.index + 1
         if outcome == "approve":
             event_type = events.APPROVED
-        if outcome == "propose_refusal":
-            process.data = {**process.data, "refusal_proposal": note}
     elif outcome == "send_back":
         target = spec.step(step.send_back_to) if step.send_back_to else None
         index = target.index if target else step.index - 1
