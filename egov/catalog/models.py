@@ -212,7 +212,8 @@ _pinned = memo.lasting(maxsize=512)
 
 def pinned_spec(version_id):
     """The definition of a published version by its id, parsed once per process."""
-    version = _pinned.get(version_id, lambda: ProcedureVersion.objects.get(pk=version_id), keep=lambda v: not v.is_draft)
+    load = lambda: ProcedureVersion.objects.get(pk=version_id)  # noqa: E731
+    version = _pinned.get(version_id, load, keep=lambda v: not v.is_draft)
     return version.spec
 
 

@@ -10,7 +10,6 @@ import sys
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.status import STATUS
 
 from egov.accounts.models import User
 from egov.catalog import eform
@@ -176,10 +175,9 @@ def _apply(task, user, outcome, data, note):
     process.opened_tasks = []  # the nodes list the tasks they open here (workflows/nodes.py)
     task.flow_task.activation_class(task).finish(user)
 
-    if task.token.is_split_token():  # a parallel branch (consultations): other branches may be open
-        following = open_task_rows(dossier)
-    else:  # one line of work: what stays open is exactly what this hand-over opened
-        following = process.opened_tasks
+    # On one line of work what stays open is exactly what this hand-over opened; in a parallel
+    # branch (consultations) other branches may be open too.
+    following = open_task_rows(dossier) if task.token.is_split_token() else process.opened_tasks
     if dossier.status not in Dossier.FINAL_STATUSES:
         dossier.status = status_from_tasks(dossier, following, supplement_open=outcome == "supplement")
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
