@@ -4,9 +4,21 @@ from celery import shared_task
 @shared_task(name="egov.integrations.tasks.dispatch_event", autoretry_for=(Exception,), retry_backoff=10,
              max_retries=8, ignore_result=True)  # fmt: skip
 def dispatch_event(event_id):
+    """One event (messages queued by versions before dispatch_events; the sweep uses it too)."""
     from .dispatch import dispatch
 
     dispatch(event_id)
+
+
+@shared_task(name="egov.integrations.tasks.dispatch_events", autoretry_for=(Exception,), retry_backoff=10,
+             max_retries=8, ignore_result=True)  # fmt: skip
+def dispatch_events(event_ids):
+    """The events of one transaction, in order (egov.integrations.events.one_dispatch). On a
+    retry the ones already dispatched are skipped: dispatch marks each as it finishes."""
+    from .dispatch import dispatch
+
+    for event_id in event_ids:
+        dispatch(event_id)
 
 
 @shared_task(name="egov.integrations.tasks.redispatch_events", ignore_result=True)

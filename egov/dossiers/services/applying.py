@@ -246,6 +246,8 @@ def _receiving_agency(dossier, deciding):
 def submit(user, dossier):
     """Submit a complete draft: it gets its code and waits for intake."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.applicant_id == user.pk:
+        dossier.applicant = user  # the citizen filing for themselves: no need to read them again
     _check_editable(user, dossier)
     spec = dossier.spec
     errors = {}
@@ -278,8 +280,9 @@ def submit(user, dossier):
         Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
     from workflows.registry import flow_for_procedure
 
-    flow_for_procedure(dossier.procedure.code).start.run(dossier=dossier)
-    log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
+    with events.one_dispatch():
+        flow_for_procedure(spec.code).start.run(dossier=dossier)
+        log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier
 
 

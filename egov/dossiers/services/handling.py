@@ -126,7 +126,7 @@ def complete_task(user, task_id, outcome, data=None, note=""):
     """Record the officer's decision on a task and move the dossier on."""
     data = data or {}
     note = (note or "").strip()
-    with _Locked(user, task_id) as task:
+    with events.one_dispatch(), _Locked(user, task_id) as task:
         if not may_work_on(user, task):
             raise NotAllowed(_("You do not hold this task's role at its agency."))
         if task.owner_id and task.owner_id != user.pk:
