@@ -28,7 +28,7 @@ from egov.agencies.models import Agency
 from egov.calendar.clock import WorkingCalendar
 
 from .models import DossierProcess, DossierTask
-from .nodes import ConsultSplit, HumanTask
+from .nodes import ConsultSplit, DossierStart, HumanTask
 from .routing import Move, next_move
 
 
@@ -41,7 +41,7 @@ class ProcedureFlow(flow.Flow):
 
     process_title = "Procedure"
 
-    start = flow.StartHandle(this.start_process).Next(this.intake)
+    start = DossierStart(this.start_process).Next(this.intake)
 
     # Each task routes the dossier on itself as it completes (``Case``/``Default``, see
     # workflows/nodes.py): no gateway task between two officers.

@@ -7,17 +7,21 @@
   choice is made as the task completes, without a gateway task row of its own (a gateway
   costs five statements and a savepoint per hand-over, which a province pays on every
   dossier).
+* :class:`DossierStart` — the start of a dossier's process, inside the submitting
+  transaction.
 * :class:`ConsultSplit` — a parallel split that opens one consultation task per
   partner agency listed in the current step (viewflow's Split opens one per branch).
 """
 
+from django.db import connection
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow.base import Edge
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import Split, SplitActivation
+from viewflow.workflow.nodes.start import StartHandle, StartHandleActivation
 from viewflow.workflow.nodes.view import View, ViewActivation
-from viewflow.workflow.signals import task_finished
+from viewflow.workflow.signals import flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 # What completing a task writes on its row (one UPDATE instead of viewflow's assign, start
@@ -111,6 +115,23 @@ class HumanTask(View):
     def can_execute(self, user, task):
         # Permission is the service layer's business (egov.dossiers.permissions).
         return task.status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+class DossierStartActivation(StartHandleActivation):
+    @StartHandleActivation.status.super()
+    def execute(self):
+        """Viewflow's start, without its savepoint and process lock: the submission runs
+        in a transaction of its own, and a process not yet committed is seen by no one."""
+        assert connection.in_atomic_block, "start a dossier's process inside the submitting transaction"
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.process.save()
+        self.complete()
+        flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.activate_next()
+
+
+class DossierStart(StartHandle):
+    activation_class = DossierStartActivation
 
 
 class ConsultSplitActivation(SplitActivation):

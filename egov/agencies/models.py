@@ -133,6 +133,7 @@ class AgencyCodeChange(models.Model):
 # --- agencies, remembered per process for a while (egov/common/memo.py) ---------------------
 
 _remembered = memo.reference(maxsize=4096)
+_remembered_codes = memo.reference(maxsize=4096)
 
 
 def remembered_agency(pk):
@@ -141,6 +142,14 @@ def remembered_agency(pk):
     return _remembered.get(pk, lambda: Agency.objects.get(pk=pk))
 
 
+def remembered_active_agency(code):
+    """The active agency with this unit code, or None; remembered like remembered_agency."""
+    active = Agency.objects.filter(code=code, active=True)
+    pk = _remembered_codes.get(code, lambda: active.values_list("pk", flat=True).first())
+    return remembered_agency(pk) if pk is not None else None
+
+
 @receiver([post_save, post_delete], sender=Agency)
 def _forget_agency(sender, instance, **kwargs):
     _remembered.forget(instance.pk)
+    _remembered_codes.forget()  # a code may have moved to or from this agency

@@ -189,13 +189,11 @@ def coerce(f, value):
         validate_tax_code(value)
         return value
     if kind == "agency":
-        from egov.agencies.models import Agency
+        from egov.agencies.models import remembered_active_agency
 
         code = str(value).strip()
-        query = Agency.objects.filter(code=code, active=True)
-        if f.get("level"):
-            query = query.filter(level=f.get("level"))
-        if not query.exists():
+        agency = remembered_active_agency(code)
+        if agency is None or (f.get("level") and agency.level != f.get("level")):
             raise ValidationError(_("Choose an agency from the list."))
         return code
     raise ValidationError(_("Unknown field type."))

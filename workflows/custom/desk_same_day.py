@@ -13,7 +13,7 @@ from viewflow.workflow import flow, lock
 
 from ..flows import ProcedureFlow
 from ..models import DossierProcess, DossierTask
-from ..nodes import HumanTask
+from ..nodes import DossierStart, HumanTask
 
 
 class DeskSameDayFlow(flow.Flow):
@@ -21,7 +21,7 @@ class DeskSameDayFlow(flow.Flow):
     task_class = DossierTask
     lock_impl = lock.SelectForUpdateLock(nowait=False)
 
-    start = flow.StartHandle(this.start_process).Next(this.intake)
+    start = DossierStart(this.start_process).Next(this.intake)
     intake = (
         HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
         .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where
-from egov.agencies.models import Agency
+from egov.agencies.models import Agency, remembered_active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
@@ -218,7 +218,7 @@ def missing_documents(dossier):
 
 def _deciding_agency(dossier):
     code = dossier.spec.deciding_code(dossier.data)
-    agency = Agency.objects.filter(code=code, active=True).first() if code else None
+    agency = remembered_active_agency(code) if code else None
     if agency is None:
         field = dossier.spec.deciding.get("from_field", "agencies")
         raise InvalidInput(errors={f"data.{field}": [_("Choose the agency that decides this dossier.")]})

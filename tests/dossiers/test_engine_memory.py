@@ -1,0 +1,73 @@
+"""What the engine keeps in memory between hand-overs (egov/common/memo.py) and how it queues
+the events of a hand-over: an edit is seen at once, drafts are never kept, and the events of
+one transaction reach the consumers in one message, in order."""
+
+import datetime
+
+import pytest
+
+from egov.agencies.models import Agency, remembered_active_agency, remembered_agency
+from egov.calendar.clock import WorkingCalendar
+from egov.calendar.services import set_day
+from egov.catalog import selectors as catalog
+from egov.catalog import services as catalog_services
+from egov.catalog.models import pinned_spec
+from egov.dossiers import services
+from egov.integrations.models import OutboxEvent
+from tests.dossiers.helpers import sample_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edited_calendar_day_is_seen_by_the_next_computation():
+    monday = datetime.date(2027, 3, 1)
+    assert WorkingCalendar().is_working_day(monday)  # remembered now
+    set_day(monday, False, "Nghỉ bù")
+    assert not WorkingCalendar().is_working_day(monday)
+
+
+def test_edited_agency_is_seen_at_once(demo):
+    agency = Agency.objects.get(code="000.17.22.H56")
+    assert remembered_agency(agency.pk).office_hours == agency.office_hours
+    agency.office_hours = [["07:00", "11:00"], ["13:00", "17:00"]]
+    agency.save()
+    assert remembered_agency(agency.pk).office_hours == [["07:00", "11:00"], ["13:00", "17:00"]]
+    assert remembered_active_agency(agency.code) is not None
+    agency.active = False
+    agency.save()
+    assert remembered_active_agency(agency.code) is None
+
+
+def test_a_draft_version_is_never_kept_but_a_published_one_is(demo):
+    published = catalog.version_in_force("2.000575")
+    draft = catalog_services.copy_to_draft(published)
+    assert pinned_spec(draft.pk).code == "2.000575"
+    edited = {**draft.definition, "name": {"vi": "Tên sửa", "en": "Edited"}}
+    catalog_services.update_draft(draft, edited)
+    assert pinned_spec(draft.pk).name("en") == "Edited"
+    first = pinned_spec(published.pk)
+    assert pinned_spec(published.pk) is first  # parsed once
+
+
+def test_the_events_of_one_hand_over_are_queued_in_one_message_in_order(demo, pdf_file,
+                                                                         django_capture_on_commit_callbacks):
+    citizen = demo["congdan"]
+    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
+    for key in ("application", "owner_id"):
+        services.add_attachment(citizen, dossier, key, pdf_file())
+    services.submit(citizen, dossier)
+    for username, outcome in [("tiepnhan.dongha", "accept"), ("congchuc.dongha", "forward"),
+                              ("chutich.dongha", "approve")]:  # fmt: skip
+        task = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
+        services.complete_task(demo[username], task.pk, outcome, {})
+    task = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
+    before = set(OutboxEvent.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.complete_task(demo["congchuc.dongha"], task.pk, "issue", {})
+    emitted = {str(pk) for pk in OutboxEvent.objects.exclude(pk__in=before).values_list("pk", flat=True)}
+    queued = [cb.args for cb in callbacks if getattr(cb, "args", None) and cb.args[0].name.endswith("dispatch_events")]
+    assert len(queued) == 1
+    _task, (ids,), _kwargs = queued[0]
+    assert set(ids) == emitted
+    types = {str(pk): kind for pk, kind in OutboxEvent.objects.filter(pk__in=ids).values_list("pk", "type")}
+    assert [types[i] for i in ids] == ["dossier.issued", "dossier.ready_for_return"]
