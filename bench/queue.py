@@ -50,6 +50,7 @@ def _real_tasks(users):
 def load(total, open_count, users, seed=2026):
     """Bulk-insert ``total`` dossiers, ``open_count`` of them with an open task."""
     from egov.accounts.models import RoleAssignment
+    from egov.common.text_search import fold
     from egov.dossiers.models import Dossier
     from workflows.models import DossierProcess, DossierTask
 
@@ -59,6 +60,7 @@ def load(total, open_count, users, seed=2026):
     pairs = sorted(set(RoleAssignment.objects.filter(active=True, role__in=[intake.role, appraise.role])
                        .values_list("role", "agency_id")))  # fmt: skip
     templates = {intake.role: intake, appraise.role: appraise}
+    applicant_name = template_dossier.applicant.full_name
     now = timezone.now()
     start = time.perf_counter()
     made = 0
@@ -79,6 +81,7 @@ def load(total, open_count, users, seed=2026):
                 submitted_at=submitted, accepted_at=submitted, due_at=submitted + datetime.timedelta(days=10),
                 completed_at=None if is_open else submitted + datetime.timedelta(days=8),
                 timeliness="" if is_open else "on_time", code=f"BQ-{made + n:08d}",
+                search_text=fold(f"BQ-{made + n:08d} {applicant_name}"),
             ))  # fmt: skip
         with transaction.atomic():
             Dossier.objects.bulk_create(dossiers)
@@ -96,7 +99,7 @@ def load(total, open_count, users, seed=2026):
                         flow_task_type="HUMAN", status="NEW", kind=template.kind, step_key=template.step_key,
                         step_index=template.step_index, role=role, agency_id=agency, token=template.token,
                         due_at=now + datetime.timedelta(hours=rng.uniform(-48, 96)),
-                        dossier_due_at=process.dossier.due_at,
+                        dossier_due_at=process.dossier.due_at, search_text=process.dossier.search_text,
                     ))  # fmt: skip
                 DossierTask.objects.bulk_create(tasks)
         made += size

@@ -70,6 +70,8 @@ class DossierTask(AbstractTask):
     # by it without joining every task of a queue to its dossier (egov/dossiers/services/clock.py
     # moves it when a pause shifts the date).
     dossier_due_at = models.DateTimeField(_("dossier due at"), null=True, blank=True)
+    # The dossier's search_text (code and applicant, folded): the queues search their own rows.
+    search_text = models.CharField(max_length=300, blank=True)
     flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -102,9 +104,11 @@ class DossierTask(AbstractTask):
         # viewflow creates gateway and event tasks too; they belong to the same dossier.
         if self.dossier_id is None and self.process is not None:
             self.dossier_id = self.process.dossier_id
-        if self._state.adding and self.dossier_due_at is None:
+        if self._state.adding:
             dossier = self._cached_dossier()
-            self.dossier_due_at = dossier.due_at if dossier is not None else None
+            if dossier is not None:
+                self.dossier_due_at = self.dossier_due_at or dossier.due_at
+                self.search_text = self.search_text or dossier.search_text
         super().save(*args, **kwargs)
 
     def _cached_dossier(self):

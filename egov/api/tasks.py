@@ -1,6 +1,5 @@
 """Officers' tasks: /api/v1/tasks/?scope=mine|queue|unit, claim, release, reassign, complete."""
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -105,7 +104,7 @@ class TaskViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.RetrieveMod
             qs = qs.filter(due_at__lt=timezone.now())
         if params.get("q"):
             text = params["q"].strip()
-            qs = qs.filter(Q(dossier__code__icontains=text) | Q(dossier__applicant__full_name__icontains=text))
+            qs = selectors.search_tasks(qs, text)
         ordering = params.get("ordering")
         if ordering in ("created", "-created", "due_at", "-due_at"):
             qs = qs.order_by(ordering, "pk")

@@ -32,8 +32,7 @@ def queue(user, scope="queue", procedure="", step="", state="", text="", sort="c
         tasks = tasks.filter(Q(due_at__lt=now) | Q(dossier_due_at__lt=now))
     elif state == "due_soon":
         tasks = tasks.filter(Q(due_at__range=(now, now + DUE_SOON)) | Q(dossier_due_at__range=(now, now + DUE_SOON)))
-    if text:
-        tasks = tasks.filter(Q(dossier__code__icontains=text) | Q(dossier__applicant__full_name__icontains=text))
+    tasks = selectors.search_tasks(tasks, text)
     return tasks.order_by(SORTS.get(sort, "created"), "pk")
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.agencies.models import remembered_agency
 from egov.catalog.models import pinned_spec
+from egov.common.text_search import fold
 
 LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -125,6 +126,9 @@ class Dossier(models.Model):
     apology_reason = models.TextField(_("reason for the delay"), blank=True)
     returned_how = models.CharField(_("how the result was collected"), max_length=20, blank=True)
     # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
+    # The code and the applicant's name, folded (egov/common/text_search.py): what the queues
+    # search, copied onto the dossier's tasks so that a search reads no other table.
+    search_text = models.CharField(max_length=300, blank=True, editable=False)
     purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -150,6 +154,10 @@ class Dossier(models.Model):
             return self.version.spec
         # The pinned version is published and never changes: parsed once per process.
         return pinned_spec(self.version_id)
+
+    def set_search_text(self):
+        applicant = self.applicant.full_name if self.applicant_id else ""
+        self.search_text = fold(f"{self.code or ''} {applicant}")[:300]
 
     def remember_agencies(self):
         """Attach the receiving and deciding agencies from the process's memory (the engine's

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, role_pairs
 from egov.common.errors import NotFound
+from egov.common.text_search import fold
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from .models import Dossier
@@ -118,6 +119,14 @@ def get_task(user, task_id, rows=None):
     if not (may_work_on(user, task) or manages(user, task.agency_id) or task.owner_id == user.pk):
         raise NotFound()
     return task
+
+
+def search_tasks(tasks, text):
+    """Tasks whose dossier code or applicant name holds every word of ``text``, with or
+    without Vietnamese diacritics ("nguyen van" finds "Nguyễn Văn An")."""
+    for word in fold(text or "").split()[:8]:
+        tasks = tasks.filter(search_text__contains=word)
+    return tasks
 
 
 def task_for_update(user, task_id):

@@ -12,9 +12,10 @@ from egov.calendar.services import set_day
 from egov.catalog import selectors as catalog
 from egov.catalog import services as catalog_services
 from egov.catalog.models import pinned_spec
+from egov.common.text_search import fold
 from egov.dossiers import services
 from egov.integrations.models import OutboxEvent
-from tests.dossiers.helpers import sample_data
+from tests.dossiers.helpers import client_for, sample_data
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,22 @@ def test_the_events_of_one_hand_over_are_queued_in_one_message_in_order(demo, pd
     assert set(ids) == emitted
     types = {str(pk): kind for pk, kind in OutboxEvent.objects.filter(pk__in=ids).values_list("pk", "type")}
     assert [types[i] for i in ids] == ["dossier.issued", "dossier.ready_for_return"]
+
+
+def test_queues_search_code_and_applicant_with_or_without_diacritics(demo, pdf_file):
+    from egov.backoffice.selectors import queue
+
+    citizen = demo["congdan"]  # Nguyễn Văn An in the demo
+    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
+    for key in ("application", "owner_id"):
+        services.add_attachment(citizen, dossier, key, pdf_file())
+    dossier = services.submit(citizen, dossier)
+    officer = demo["tiepnhan.dongha"]
+    name = citizen.full_name
+    last_word = fold(name).split()[-1]
+    for text in (name, fold(name), name.upper(), dossier.code, dossier.code[-11:], f"{last_word} {dossier.code[-4:]}"):
+        assert [t.dossier_id for t in queue(officer, text=text)] == [dossier.pk], text
+    assert not queue(officer, text="Trần Thị Không Có").exists()
+    api = client_for(officer)
+    answer = api.get("/api/v1/tasks/", {"scope": "queue", "q": fold(name)})
+    assert [row["dossier"]["code"] for row in answer.json()["results"]] == [dossier.code]

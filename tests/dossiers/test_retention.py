@@ -55,6 +55,8 @@ def test_personal_data_go_after_the_period_and_the_figures_stay(demo, pdf_file, 
     assert (done.purged, done.papers_deleted) == (1, 2)
     dossier.refresh_from_db()
     assert dossier.purged_at and dossier.data == {}
+    assert dossier.search_text == dossier.code.lower()  # the name is no longer searchable
+    assert set(dossier.tasks.values_list("search_text", flat=True)) == {dossier.code.lower()}
     assert dossier.applicant.username == retention.SENTINEL_USERNAME and not dossier.applicant.is_active
     assert not dossier.attachments.exists() and not any(storage.exists(n) for n in paper_names)
     assert not Document.objects.filter(pk=receipt.pk).exists()

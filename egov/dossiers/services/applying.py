@@ -274,6 +274,7 @@ def submit(user, dossier):
     now = timezone.now()
     dossier.submitted_at = now
     dossier.code = allocate_code(dossier.receiving_agency, now)
+    dossier.set_search_text()
     dossier.status = Dossier.Status.SUBMITTED
     dossier.save()
     if dossier.fee_amount:
