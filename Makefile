@@ -39,7 +39,8 @@ lint: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*"
 	$(PY) manage.py makemessages -d djangojs -l vi -l en --no-obsolete --add-location file -i ".venv/*" -i "var/*" -i "static/vendor/*"
-	for f in locale/en/LC_MESSAGES/*.po; do msgen --no-wrap -o $$f $$f; done
+	# English is the msgids themselves: nothing fuzzy, every message its own translation.
+	for f in locale/en/LC_MESSAGES/*.po; do msgattrib --no-wrap --clear-fuzzy --empty -o $$f $$f && msgen --no-wrap -o $$f $$f; done
 	$(PY) manage.py compilemessages -v0 -i ".venv" -i "var"
 
 bench: $(VENV)/.installed-dev
