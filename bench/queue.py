@@ -75,6 +75,7 @@ def load(total, open_count, users, seed=2026):
                 applicant=template_dossier.applicant, created_by=template_dossier.applicant,
                 version_id=template_dossier.version_id, procedure_id=template_dossier.procedure_id,
                 channel=rng.choice(["online", "in_person"]), data=template_dossier.data,
+                time_limit=template_dossier.time_limit,
                 status="in_progress" if is_open else "returned",
                 receiving_agency_id=template_dossier.receiving_agency_id,
                 deciding_agency_id=template_dossier.deciding_agency_id,

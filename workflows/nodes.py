@@ -54,6 +54,7 @@ class HumanTaskActivation(ViewActivation):
         """
         task = self.task
         now = timezone.now()
+        task_started.send(sender=self.flow_class, process=self.process, task=task)
         if task.owner_id is None:
             task.owner = user
             task.assigned = now
@@ -67,7 +68,10 @@ class HumanTaskActivation(ViewActivation):
     def create_next(self):
         node = self.flow_task.next_node(self)
         if node is not None:
-            yield node._create(self, self.task.token)
+            flow_task = self.flow_task
+            data = flow_task._task_data(self) if flow_task._task_data else {}
+            seed = flow_task._task_seed(self) if flow_task._task_seed else None
+            yield node._create(self, self.task.token, data=data, seed=seed)
 
 
 class HumanTask(View):

@@ -130,15 +130,15 @@ class AgencyCodeChange(models.Model):
         return f"{self.old_code} → {self.new_code}"
 
 
-# --- agencies, remembered per process for a while (egov/common/memo.py) ---------------------
+# --- agencies, remembered per process (egov/common/memo.py) ---------------------
 
 _remembered = memo.reference(maxsize=4096)
 _remembered_codes = memo.reference(maxsize=4096)
 
 
 def remembered_agency(pk):
-    """The agency by id, read at most once per REFERENCE_SECONDS per process: for the
-    engine's bookkeeping (placements, office hours), never for editing."""
+    """The agency by id, remembered until an agency changes (egov/common/memo.py): for the
+    engine's bookkeeping (placements, office hours, codes), never for editing."""
     return _remembered.get(pk, lambda: Agency.objects.get(pk=pk))
 
 
@@ -150,6 +150,5 @@ def remembered_active_agency(code):
 
 
 @receiver([post_save, post_delete], sender=Agency)
-def _forget_agency(sender, instance, **kwargs):
-    _remembered.forget(instance.pk)
-    _remembered_codes.forget()  # a code may have moved to or from this agency
+def _forget_agencies(sender, instance, **kwargs):
+    memo.reference_changed()

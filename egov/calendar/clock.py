@@ -80,7 +80,7 @@ class TimeLimit:
 
 def exceptions_of_year(year):
     """{date: is_working_day} for the year's exceptions, seeded on first use; remembered
-    per process for a while (egov/common/memo.py), forgotten when a day is edited."""
+    per process until a day is edited (egov/common/memo.py)."""
 
     def load():
         from .services import ensure_years_seeded
@@ -96,11 +96,11 @@ _years = memo.reference(maxsize=64)
 
 @receiver([post_save, post_delete], sender=CalendarDay)
 def _forget_years(sender, instance, **kwargs):
-    _years.forget()
+    memo.reference_changed()
 
 
 def forget_calendar():
-    _years.forget()
+    memo.reference_changed()
 
 
 class WorkingCalendar:

@@ -11,6 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from egov.agencies.models import remembered_agency
@@ -125,10 +127,11 @@ class Dossier(models.Model):
     decision_note = models.TextField(_("reasons / decision note"), blank=True)
     apology_reason = models.TextField(_("reason for the delay"), blank=True)
     returned_how = models.CharField(_("how the result was collected"), max_length=20, blank=True)
-    # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
     # The code and the applicant's name, folded (egov/common/text_search.py): what the queues
-    # search, copied onto the dossier's tasks so that a search reads no other table.
+    # search, copied onto the dossier's tasks so that a search reads no other table. Kept in
+    # step when the applicant's name changes (renamed, erased) and when the data are purged.
     search_text = models.CharField(max_length=300, blank=True, editable=False)
+    # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
     purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -344,3 +347,15 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.dossier}: {self.score}/5"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _applicant_renamed(sender, instance, created=False, update_fields=None, **kwargs):
+    """A renamed or erased applicant: the queues find their dossiers by the new name only."""
+    if created or (update_fields is not None and "full_name" not in update_fields):
+        return
+    for dossier in Dossier.objects.filter(applicant=instance, code__isnull=False).only("pk", "code", "search_text"):
+        text = fold(f"{dossier.code} {instance.full_name}")[:300]
+        if text != dossier.search_text:
+            Dossier.objects.filter(pk=dossier.pk).update(search_text=text)
+            dossier.tasks.update(search_text=text)

@@ -145,7 +145,9 @@ def task_for_update(user, task_id):
         DossierTask.objects.filter(visible, flow_task_type="HUMAN")
         .select_related("process", "dossier")
         .defer("dossier__data")  # what the applicant filed: a hand-over never reads it
-        .select_for_update(of=("self", "process", "dossier"))
+        # Rows are locked in this order, the order every writer of a dossier follows (a
+        # withdrawal, a supplement answered): dossier, process, task. No deadlock between them.
+        .select_for_update(of=("dossier", "process", "self"))
     )
     try:
         task = rows.get(pk=task_id)

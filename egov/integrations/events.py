@@ -69,12 +69,13 @@ def one_dispatch():
     _batch.ids = []
     try:
         yield
-    finally:
-        ids, _batch.ids = _batch.ids, None
-        if ids:
-            # Queued only if the surrounding transaction commits; rolled-back events are
-            # never sent, and a dispatch of an id whose row is gone changes nothing.
-            _queue_dispatch(ids)
+    except BaseException:
+        _batch.ids = None  # the change failed: its events were rolled back with it
+        raise
+    ids, _batch.ids = _batch.ids, None
+    if ids:
+        # Queued when the surrounding transaction commits (at once when there is none).
+        _queue_dispatch(ids)
 
 
 def _queue_dispatch(event_ids):

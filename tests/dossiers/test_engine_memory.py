@@ -91,3 +91,37 @@ def test_queues_search_code_and_applicant_with_or_without_diacritics(demo, pdf_f
     api = client_for(officer)
     answer = api.get("/api/v1/tasks/", {"scope": "queue", "q": fold(name)})
     assert [row["dossier"]["code"] for row in answer.json()["results"]] == [dossier.code]
+
+
+def test_another_process_changing_an_agency_is_seen_through_the_shared_generation(demo):
+    from django.core.cache import cache
+
+    from egov.common.memo import GENERATION_KEY
+
+    agency = Agency.objects.get(code="000.17.22.H56")
+    assert remembered_agency(agency.pk).name == agency.name
+    # Another process renames it: this process received no signal, only the shared number moved.
+    Agency.objects.filter(pk=agency.pk).update(name="Phường Đông Hà (mới)")
+    assert remembered_agency(agency.pk).name == agency.name
+    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+    assert remembered_agency(agency.pk).name == "Phường Đông Hà (mới)"
+
+
+def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo, pdf_file):
+    from egov.accounts.privacy import anonymise, request_erasure
+    from egov.backoffice.selectors import queue
+
+    citizen = demo["congdan"]
+    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
+    for key in ("application", "owner_id"):
+        services.add_attachment(citizen, dossier, key, pdf_file())
+    services.submit(citizen, dossier)
+    officer = demo["tiepnhan.dongha"]
+    old_name = citizen.full_name
+    citizen.full_name = "Lê Thị Bích"
+    citizen.save()
+    assert queue(officer, text="le thi bich").count() == 1
+    assert not queue(officer, text=old_name).exists()
+    anonymise(request_erasure(citizen), demo["quantri"])
+    assert not queue(officer, text="le thi bich").exists()
+    assert queue(officer, text="anonymised").count() == 1

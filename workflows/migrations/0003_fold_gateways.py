@@ -1,29 +1,33 @@
 """Tasks route on themselves since the gateways after intake and after a step were folded
 into them (workflows/nodes.py). The gateways' done task rows name nodes that no longer
-exist: remove them, linking what followed each one to what preceded it."""
+exist: remove them, linking what followed each one to what preceded it. Set-based (a few
+statements whatever the number of dossiers)."""
 
 from django.db import migrations
 
-FOLDED = (".after_intake", ".after_step")
+GATEWAYS = (
+    "SELECT id FROM workflows_dossiertask WHERE flow_task_type = 'SWITCH' "
+    "AND (flow_task LIKE '%.after_intake' OR flow_task LIKE '%.after_step')"
+)
 
 
 def fold(apps, schema_editor):
-    Task = apps.get_model("workflows", "DossierTask")
-    Link = Task.previous.through
-    gateways = list(
-        Task.objects.filter(flow_task_type="SWITCH")
-        .extra(where=["flow_task LIKE %s OR flow_task LIKE %s"], params=[f"%{name}" for name in FOLDED])
-        .values_list("pk", flat=True)
-    )
-    for gateway in gateways:
-        before = list(Link.objects.filter(from_dossiertask_id=gateway).values_list("to_dossiertask_id", flat=True))
-        after = list(Link.objects.filter(to_dossiertask_id=gateway).values_list("from_dossiertask_id", flat=True))
-        Link.objects.bulk_create(
-            [Link(from_dossiertask_id=a, to_dossiertask_id=b) for a in after for b in before], ignore_conflicts=True
+    insert = "INSERT OR IGNORE INTO" if schema_editor.connection.vendor == "sqlite" else "INSERT INTO"
+    conflict = "" if schema_editor.connection.vendor == "sqlite" else " ON CONFLICT DO NOTHING"
+    with schema_editor.connection.cursor() as cursor:
+        # link (from N, to G) and (from G, to P) become (from N, to P): N's previous is P
+        cursor.execute(
+            f"{insert} workflows_dossiertask_previous (from_dossiertask_id, to_dossiertask_id) "
+            "SELECT nxt.from_dossiertask_id, prv.to_dossiertask_id "
+            "FROM workflows_dossiertask_previous nxt "
+            "JOIN workflows_dossiertask_previous prv ON prv.from_dossiertask_id = nxt.to_dossiertask_id "
+            f"WHERE nxt.to_dossiertask_id IN ({GATEWAYS}){conflict}"
         )
-        Link.objects.filter(from_dossiertask_id=gateway).delete()
-        Link.objects.filter(to_dossiertask_id=gateway).delete()
-    Task.objects.filter(pk__in=gateways).delete()
+        cursor.execute(
+            f"DELETE FROM workflows_dossiertask_previous WHERE from_dossiertask_id IN ({GATEWAYS}) "
+            f"OR to_dossiertask_id IN ({GATEWAYS})"
+        )
+        cursor.execute(f"DELETE FROM workflows_dossiertask WHERE id IN ({GATEWAYS})")
 
 
 class Migration(migrations.Migration):

@@ -49,9 +49,9 @@ def allowed_outcomes(task):
 class _Locked:
     """Lock the task with its process and dossier, loading all three in one statement.
 
-    What the user may not see is not found; a task no longer open is a conflict. The lock
-    is the process row, as for viewflow's own lock: two officers completing one task are
-    serialised and the second finds it done.
+    What the user may not see is not found; a task no longer open is a conflict. The locks
+    (dossier, process, task rows) serialise two officers completing one task: the second
+    waits, then reads the task as the first left it, done.
     """
 
     def __init__(self, user, task_id):
