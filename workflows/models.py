@@ -71,7 +71,7 @@ class DossierTask(AbstractTask):
     # moves it when a pause shifts the date).
     dossier_due_at = models.DateTimeField(_("dossier due at"), null=True, blank=True)
     # The dossier's search_text (code and applicant, folded): the queues search their own rows.
-    search_text = models.CharField(max_length=300, blank=True)
+    search_text = models.CharField(max_length=300, blank=True, default="", db_default="")
     flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -130,7 +130,8 @@ class Dossier(models.Model):
     # The code and the applicant's name, folded (egov/common/text_search.py): what the queues
     # search, copied onto the dossier's tasks so that a search reads no other table. Kept in
     # step when the applicant's name changes (renamed, erased) and when the data are purged.
-    search_text = models.CharField(max_length=300, blank=True, editable=False)
+    # (db_default: rows written by a version that does not know the column yet get "")
+    search_text = models.CharField(max_length=300, blank=True, default="", db_default="", editable=False)
     # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
     purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)

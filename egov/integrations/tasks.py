@@ -10,15 +10,22 @@ def dispatch_event(event_id):
     dispatch(event_id)
 
 
-@shared_task(name="egov.integrations.tasks.dispatch_events", autoretry_for=(Exception,), retry_backoff=10,
-             max_retries=8, ignore_result=True)  # fmt: skip
+@shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True)
 def dispatch_events(event_ids):
-    """The events of one transaction, in order (egov.integrations.events.one_dispatch). On a
-    retry the ones already dispatched are skipped: dispatch marks each as it finishes."""
+    """The events of one transaction, in order (egov.integrations.events.one_dispatch). An
+    event whose consumers fail is retried on its own, so it holds up none of the others."""
+    import logging
+
+    from egov.common.tasks import _send
+
     from .dispatch import dispatch
 
     for event_id in event_ids:
-        dispatch(event_id)
+        try:
+            dispatch(event_id)
+        except Exception:
+            logging.getLogger(__name__).warning("event %s failed; retried on its own", event_id, exc_info=True)
+            _send(dispatch_event, (event_id,), {})
 
 
 @shared_task(name="egov.integrations.tasks.redispatch_events", ignore_result=True)

@@ -16,7 +16,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="dossiertask", name="search_text", field=models.CharField(blank=True, max_length=300)
+            model_name="dossiertask",
+            name="search_text",
+            field=models.CharField(blank=True, db_default="", default="", max_length=300),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="dossier",
             name="search_text",
-            field=models.CharField(blank=True, editable=False, max_length=300),
+            field=models.CharField(blank=True, db_default="", default="", editable=False, max_length=300),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
