@@ -79,3 +79,43 @@ def test_ten_parallel_completions_of_one_task_one_wins(demo, pdf_file):
     assert sorted(results) == ["conflict"] * 9 + ["ok"]
     assert DossierTask.objects.filter(dossier=dossier, step_key="appraise").count() == 1
     assert Dossier.objects.get(pk=dossier.pk).handovers.count() == 1
+
+
+def test_withdrawals_racing_hand_overs_never_deadlock(demo, pdf_file):
+    """The applicant withdraws while an officer completes, claims or the applicant answers:
+    every writer locks dossier, process, task in that order, so one waits for the other and
+    each ends in a clean answer (done, or refused), never a deadlock."""
+    from egov.common.errors import DomainError
+
+    citizen, drafts = _drafts(demo, pdf_file, 6)
+    officer = demo["tiepnhan.dongha"]
+    for dossier in drafts:
+        services.submit(citizen, dossier)
+    pairs = []
+    for dossier in drafts:
+        task = DossierTask.objects.get(dossier=dossier, step_key="intake")
+        pairs.append((dossier, task))
+
+    @_in_thread
+    def race(pair, side, barrier):
+        dossier, task = pair
+        barrier.wait()
+        try:
+            if side == "withdraw":
+                services.withdraw(citizen, Dossier.objects.get(pk=dossier.pk), "Nộp nhầm")
+            elif side == "claim":
+                services.claim(officer, task.pk)
+            else:
+                services.complete_task(officer, task.pk, "accept")
+            return "done"
+        except DomainError:
+            return "refused"
+
+    for n, pair in enumerate(pairs):
+        barrier = threading.Barrier(2)
+        other = "claim" if n % 2 else "complete"
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(race, [pair, pair], ["withdraw", other], [barrier, barrier]))
+        assert set(results) <= {"done", "refused"}, results
+        dossier = Dossier.objects.get(pk=pair[0].pk)
+        assert dossier.status in ("withdrawn", "in_progress", "submitted"), dossier.status
