@@ -102,6 +102,8 @@ class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
             path("version/<int:pk>/preview/", wrap(editor.preview), name="catalog-preview"),
             path("version/<int:pk>/publish/", wrap(editor.publish), name="catalog-publish"),
             path("version/<int:pk>/copy/", wrap(editor.copy), name="catalog-copy"),
+            path("version/<int:pk>/retire/", wrap(editor.retire), name="catalog-retire"),
+            path("version/<int:pk>/delete/", wrap(editor.delete_draft), name="catalog-delete-draft"),
             *super().get_urls(),
         ]
 

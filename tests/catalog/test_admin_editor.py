@@ -510,6 +510,45 @@ def test_copy_a_published_version_into_a_new_draft(admin_client):
     assert ProcedureVersion.objects.filter(procedure__code="2.000575").count() == count
 
 
+def test_retire_a_published_version_after_confirming(admin_client, demo):
+    published = selectors.version_in_force("2.000575")
+    page = admin_client.get(editor_url(published)).content.decode()
+    assert f"{ADMIN}/version/{published.pk}/retire/" in page and "/delete/" not in page
+    confirm = admin_client.get(f"{ADMIN}/version/{published.pk}/retire/")
+    assert confirm.status_code == 200 and "takes no new dossiers" in confirm.content.decode()
+    published.refresh_from_db()
+    assert published.status == "published"  # looking at the question changes nothing
+    answer = admin_client.post(f"{ADMIN}/version/{published.pk}/retire/")
+    assert answer.status_code == 302 and answer["Location"] == editor_url(published)
+    published.refresh_from_db()
+    assert published.status == "retired" and selectors.version_in_force("2.000575") is None
+    # Once retired, no retire link and a second retire is refused without change.
+    assert f"/version/{published.pk}/retire/" not in admin_client.get(editor_url(published)).content.decode()
+    assert admin_client.post(f"{ADMIN}/version/{published.pk}/retire/").status_code == 302
+    # Someone who is not a procedure administrator cannot.
+    officer = Client()
+    officer.force_login(demo["tiepnhan.dongha"])
+    draft_published = services.publish_version(services.copy_to_draft(published))
+    assert officer.post(f"{ADMIN}/version/{draft_published.pk}/retire/").status_code in (302, 403)
+    draft_published.refresh_from_db()
+    assert draft_published.status == "published"
+
+
+def test_delete_a_draft_after_confirming(admin_client):
+    draft = draft_of("2.000575")
+    published = selectors.version_in_force("2.000575")
+    page = admin_client.get(editor_url(draft)).content.decode()
+    assert f"{ADMIN}/version/{draft.pk}/delete/" in page
+    assert admin_client.get(f"{ADMIN}/version/{draft.pk}/delete/").status_code == 200
+    assert ProcedureVersion.objects.filter(pk=draft.pk).exists()
+    answer = admin_client.post(f"{ADMIN}/version/{draft.pk}/delete/")
+    assert answer.status_code == 302 and answer["Location"] == f"{ADMIN}/"
+    assert not ProcedureVersion.objects.filter(pk=draft.pk).exists()
+    # A published version is never deleted this way.
+    assert admin_client.post(f"{ADMIN}/version/{published.pk}/delete/").status_code == 302
+    assert ProcedureVersion.objects.filter(pk=published.pk).exists()
+
+
 # --- the rest of the admin ------------------------------------------------------------------
 
 

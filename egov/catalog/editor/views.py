@@ -7,7 +7,7 @@ shown read-only and a POST to it changes nothing.
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +48,13 @@ GENERAL_GROUPS = [
 ]  # fmt: skip
 
 
+def _page(request, template, context, status=200):
+    """An admin page with the admin's own context (site header, user links); without the
+    navigation sidebar, which would leave the editor's rows too narrow."""
+    context = {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context}
+    return render(request, template, context, status=status)
+
+
 def _check(request):
     if not is_procedure_admin(request.user):
         raise PermissionDenied()
@@ -81,7 +88,7 @@ def _render_editor(request, version, general, parts, status=200, by_part=None, p
     sections = [{"name": name, "heading": HEADINGS[name], "formset": formset, "problems": by_part.get(name, [])}
                 for name, formset in parts.items()]  # fmt: skip
     groups = [(title, [general[name] for name in names]) for title, names in GENERAL_GROUPS]
-    return render(request, "admin/catalog/editor.html", {
+    return _page(request, "admin/catalog/editor.html", {
         "version": version, "general": general, "general_groups": groups, "sections": sections,
         "problems": problems, "read_only": not version.is_draft, "state": version.state_label(),
         "versions": version.procedure.versions.order_by("-number"),
@@ -157,7 +164,7 @@ def preview(request, pk):
     kinds = {"original": _("original"), "certified_copy": _("certified copy"), "copy": _("copy")}
     for doc in documents:
         doc["kind"] = kinds.get(doc["kind"], doc["kind"])
-    return render(request, "admin/catalog/preview.html", {
+    return _page(request, "admin/catalog/preview.html", {
         "version": version, "rows": rows, "documents": documents, "fees": fees, "limits": limits,
         "name": name, "description": description, "conditions": conditions, "result_name": result_name,
         "language": language, "title": _("Preview of the citizen form: %(name)s") % {"name": version.display_name},
@@ -218,7 +225,7 @@ def publish(request, pk):
             services.check_definition(version.definition)
         except DefinitionError as exc:
             problems = exc.errors
-    return render(request, "admin/catalog/publish.html", {
+    return _page(request, "admin/catalog/publish.html", {
         "version": version, "form": form, "problems": problems,
         "current": selectors.version_in_force(version.procedure.code),
         "title": _("Publish %(name)s, version %(n)d") % {"name": version.display_name, "n": version.number},
@@ -238,6 +245,52 @@ def copy(request, pk):
     messages.success(request, _("Version %(n)d created as a draft from version %(from)d.")
                      % {"n": draft.number, "from": version.number})  # fmt: skip
     return redirect("admin:catalog-edit", pk=draft.pk)
+
+
+def retire(request, pk):
+    """Withdraw a published version: no new dossiers under it; those received finish under it."""
+    _check(request)
+    version = _version(pk)
+    if version.status != ProcedureVersion.Status.PUBLISHED:
+        messages.error(request, _("Only a published version can be retired."))
+        return redirect("admin:catalog-edit", pk=version.pk)
+    if request.method == "POST":
+        services.retire_version(version, actor=request.user)
+        messages.success(request, _("Version %(n)d is retired: it takes no new dossiers.") % {"n": version.number})
+        return redirect("admin:catalog-edit", pk=version.pk)
+    return _confirm(request, version, _("Retire %(name)s, version %(n)d"), _("Retire"), [
+        _("From now on this version takes no new dossiers. The dossiers already received under it finish under it."),
+        _("If an earlier version is still within its dates, it is in force again; otherwise the procedure is "
+          "closed to new dossiers until another version is published."),
+    ])  # fmt: skip
+
+
+def delete_draft(request, pk):
+    """Throw a draft away (a procedure whose only version it was goes with it)."""
+    _check(request)
+    version = _version(pk)
+    if not version.is_draft:
+        messages.error(request, _("Only a draft can be deleted."))
+        return redirect("admin:catalog-edit", pk=version.pk)
+    if request.method == "POST":
+        code, number = version.procedure.code, version.number
+        try:
+            services.delete_draft(version, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("admin:catalog-edit", pk=version.pk)
+        messages.success(request, _("The draft %(code)s version %(n)d is deleted.") % {"code": code, "n": number})
+        return redirect("admin:catalog_procedure_changelist")
+    return _confirm(request, version, _("Delete %(name)s, draft version %(n)d"), _("Delete the draft"), [
+        _("The draft and everything written in it are deleted. Published versions are not touched."),
+    ])  # fmt: skip
+
+
+def _confirm(request, version, title, action, consequences):
+    return _page(request, "admin/catalog/confirm.html", {
+        "version": version, "action": action, "consequences": consequences, "opts": ProcedureVersion._meta,
+        "title": title % {"name": version.display_name, "n": version.number},
+    })  # fmt: skip
 
 
 class NewProcedureForm(forms.Form):
@@ -287,7 +340,7 @@ def create(request):
             messages.success(request, _("Procedure %(code)s created with a draft version 1; complete it below.")
                              % {"code": result.version.procedure.code})  # fmt: skip
             return redirect("admin:catalog-edit", pk=result.version.pk)
-    return render(request, "admin/catalog/create.html", {
+    return _page(request, "admin/catalog/create.html", {
         "form": form, "problems": problems, "title": _("New procedure"), "opts": Procedure._meta,
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
 
