@@ -50,8 +50,7 @@ def _real_tasks(users):
 def load(total, open_count, users, seed=2026):
     """Bulk-insert ``total`` dossiers, ``open_count`` of them with an open task."""
     from egov.accounts.models import RoleAssignment
-    from egov.common.text_search import fold
-    from egov.dossiers.models import Dossier
+    from egov.dossiers.models import Dossier, search_text_of
     from workflows.models import DossierProcess, DossierTask
 
     rng = random.Random(seed)
@@ -82,7 +81,7 @@ def load(total, open_count, users, seed=2026):
                 submitted_at=submitted, accepted_at=submitted, due_at=submitted + datetime.timedelta(days=10),
                 completed_at=None if is_open else submitted + datetime.timedelta(days=8),
                 timeliness="" if is_open else "on_time", code=f"BQ-{made + n:08d}",
-                search_text=fold(f"BQ-{made + n:08d} {applicant_name}"),
+                search_text=search_text_of(f"BQ-{made + n:08d}", applicant_name),
             ))  # fmt: skip
         with transaction.atomic():
             Dossier.objects.bulk_create(dossiers)

@@ -144,9 +144,12 @@ def remembered_agency(pk):
 
 def remembered_active_agency(code):
     """The active agency with this unit code, or None; remembered like remembered_agency."""
-    active = Agency.objects.filter(code=code, active=True)
-    pk = _remembered_codes.get(code, lambda: active.values_list("pk", flat=True).first())
+    pk = _remembered_codes.get(code, lambda: _active_pk(code))
     return remembered_agency(pk) if pk is not None else None
+
+
+def _active_pk(code):
+    return Agency.objects.filter(code=code, active=True).values_list("pk", flat=True).first()
 
 
 @receiver([post_save, post_delete], sender=Agency)

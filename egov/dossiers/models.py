@@ -160,8 +160,14 @@ class Dossier(models.Model):
         return pinned_spec(self.version_id)
 
     def set_search_text(self):
-        applicant = self.applicant.full_name if self.applicant_id else ""
-        self.search_text = fold(f"{self.code or ''} {applicant}")[:300]
+        """At submission, before the dossier is saved and its first task made."""
+        self.search_text = search_text_of(self.code, self.applicant.full_name if self.applicant_id else "")
+
+    def write_search_text(self, text):
+        """A saved dossier's new search text, on its row and its tasks' rows."""
+        self.search_text = text
+        Dossier.objects.filter(pk=self.pk).update(search_text=text)
+        self.tasks.update(search_text=text)
 
     def remember_agencies(self):
         """Attach the receiving and deciding agencies from the process's memory (the engine's
@@ -350,13 +356,17 @@ class Rating(models.Model):
         return f"{self.dossier}: {self.score}/5"
 
 
+def search_text_of(code, name=""):
+    """What the queues search: the code and the applicant's name, folded."""
+    return fold(f"{code or ''} {name}")[:300]
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def _applicant_renamed(sender, instance, created=False, update_fields=None, **kwargs):
     """A renamed or erased applicant: the queues find their dossiers by the new name only."""
     if created or (update_fields is not None and "full_name" not in update_fields):
         return
     for dossier in Dossier.objects.filter(applicant=instance, code__isnull=False).only("pk", "code", "search_text"):
-        text = fold(f"{dossier.code} {instance.full_name}")[:300]
+        text = search_text_of(dossier.code, instance.full_name)
         if text != dossier.search_text:
-            Dossier.objects.filter(pk=dossier.pk).update(search_text=text)
-            dossier.tasks.update(search_text=text)
+            dossier.write_search_text(text)

@@ -25,10 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.audit.services import record
-from egov.common.text_search import fold
 from egov.documents.models import Kind
 
-from .models import Dossier
+from .models import Dossier, search_text_of
 
 SENTINEL_USERNAME = "anonymised-applicant"
 
@@ -107,10 +106,9 @@ def purge(dossier, sentinel, outcome):
         before = {"applicant": dossier.applicant_id}
         dossier.data = {}
         dossier.applicant = sentinel
-        dossier.search_text = fold(dossier.code or "")  # the code alone: the applicant's name goes
         dossier.purged_at = timezone.now()
-        dossier.save(update_fields=["data", "applicant", "search_text", "purged_at", "updated_at"])
-        dossier.tasks.update(search_text=dossier.search_text)
+        dossier.save(update_fields=["data", "applicant", "purged_at", "updated_at"])
+        dossier.write_search_text(search_text_of(dossier.code))  # the code alone: the applicant's name goes
         record(None, "retention.purged", dossier, before=before, note=f"{retention_years(dossier.procedure)} years")
         outcome.purged += 1
     for stored in files:  # after commit: a rolled-back purge must still find its files

@@ -105,20 +105,26 @@ def manages(user, agency_id):
     return (Role.CENTER_MANAGER, agency_id) in role_pairs(user)
 
 
-def get_task(user, task_id, rows=None):
-    """A task the user may work on or manage; anything else is not found.
+def _may_act_on(user):
+    """Tasks the user works on (their role at the task's agency), manages (centre manager of
+    the agency) or holds: the one rule for acting on a task."""
+    condition = Q(owner=user)
+    for role, agency in role_pairs(user):
+        condition |= Q(agency_id=agency) if role == Role.CENTER_MANAGER else Q(role=role, agency_id=agency)
+    return condition
 
-    ``rows`` narrows what is loaded (the services only check who may act, then lock and
-    reload); by default the task comes with what pages and the API show.
-    """
-    rows = _task_qs().select_related("process") if rows is None else rows
+
+def _one_task(rows, task_id):
     try:
-        task = rows.get(pk=task_id)
-    except (DossierTask.DoesNotExist, ValueError, TypeError):
-        raise NotFound()
-    if not (may_work_on(user, task) or manages(user, task.agency_id) or task.owner_id == user.pk):
-        raise NotFound()
-    return task
+        return rows.get(pk=task_id)
+    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
+
+
+def get_task(user, task_id):
+    """A task the user may work on or manage, with what pages and the API show; anything
+    else is not found."""
+    return _one_task(_task_qs().select_related("process").filter(_may_act_on(user)), task_id)
 
 
 def search_tasks(tasks, text):
@@ -130,29 +136,22 @@ def search_tasks(tasks, text):
 
 
 def task_for_update(user, task_id):
-    """A task the user may work on, manage or holds, locked for a change with its process
-    and dossier (call inside a transaction); anything else is not found.
+    """A task the user may act on, locked for a change with its process and dossier (call
+    inside a transaction); anything else is not found.
 
-    One statement: the visibility rule of :func:`get_task` is in the query and the process
-    and dossier come joined; the pinned version and the agencies come from the process's
-    memory (egov/common/memo.py).
+    One statement: the rule of :func:`get_task` is in the query and the process and dossier
+    come joined; the pinned version and the agencies come from the process's memory
+    (egov/common/memo.py).
     """
-    pairs = role_pairs(user)
-    visible = Q(owner=user)
-    for role, agency in pairs:
-        visible |= Q(agency_id=agency) if role == Role.CENTER_MANAGER else Q(role=role, agency_id=agency)
     rows = (
-        DossierTask.objects.filter(visible, flow_task_type="HUMAN")
+        DossierTask.objects.filter(_may_act_on(user), flow_task_type="HUMAN")
         .select_related("process", "dossier")
         .defer("dossier__data")  # what the applicant filed: a hand-over never reads it
         # Rows are locked in this order, the order every writer of a dossier follows (a
         # withdrawal, a supplement answered): dossier, process, task. No deadlock between them.
         .select_for_update(of=("dossier", "process", "self"))
     )
-    try:
-        task = rows.get(pk=task_id)
-    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise NotFound() from None
+    task = _one_task(rows, task_id)
     task.dossier.remember_agencies()
     return task
 

@@ -16,7 +16,7 @@ def dispatch_events(event_ids):
     event whose consumers fail is retried on its own, so it holds up none of the others."""
     import logging
 
-    from egov.common.tasks import _send
+    from egov.common.tasks import enqueue_after_commit
 
     from .dispatch import dispatch
 
@@ -25,7 +25,7 @@ def dispatch_events(event_ids):
             dispatch(event_id)
         except Exception:
             logging.getLogger(__name__).warning("event %s failed; retried on its own", event_id, exc_info=True)
-            _send(dispatch_event, (event_id,), {})
+            enqueue_after_commit(dispatch_event, event_id)
 
 
 @shared_task(name="egov.integrations.tasks.redispatch_events", ignore_result=True)

@@ -5,7 +5,7 @@ lock on the process, so two officers completing one task at once get one success
 one conflict.
 """
 
-import sys
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,38 +46,25 @@ def allowed_outcomes(task):
     return FIXED_OUTCOMES.get(task.kind, ())
 
 
-class _Locked:
-    """Lock the task with its process and dossier, loading all three in one statement.
+@contextmanager
+def _locked(user, task_id):
+    """The task with its process and dossier, locked and loaded in one statement.
 
     What the user may not see is not found; a task no longer open is a conflict. The locks
     (dossier, process, task rows) serialise two officers completing one task: the second
     waits, then reads the task as the first left it, done.
     """
-
-    def __init__(self, user, task_id):
-        self.user = user
-        self.task_id = task_id
-        self.atomic = transaction.atomic()
-
-    def __enter__(self):
-        self.atomic.__enter__()
-        try:
-            task = task_for_update(self.user, self.task_id)
-            if task.status not in OPEN_TASK_STATUSES:
-                raise Conflict(_("This task has already been completed or cancelled."))
-        except BaseException:
-            self.atomic.__exit__(*sys.exc_info())
-            raise
+    with transaction.atomic():
+        task = task_for_update(user, task_id)
+        if task.status not in OPEN_TASK_STATUSES:
+            raise Conflict(_("This task has already been completed or cancelled."))
         # One dossier object for the whole change: the flow's placements and routes read it too.
         task.process.dossier = task.dossier
-        return task
-
-    def __exit__(self, *exc):
-        return self.atomic.__exit__(*exc)
+        yield task
 
 
 def claim(user, task_id):
-    with _Locked(user, task_id) as task:
+    with _locked(user, task_id) as task:
         if not may_work_on(user, task):
             raise NotAllowed(_("You do not hold this task's role at its agency."))
         if task.owner_id:
@@ -90,7 +77,7 @@ def claim(user, task_id):
 
 
 def release(user, task_id):
-    with _Locked(user, task_id) as task:
+    with _locked(user, task_id) as task:
         if task.owner_id != user.pk and not manages(user, task.agency_id):
             raise NotAllowed(_("Only the officer holding the task or the centre manager can release it."))
         if not task.owner_id:
@@ -104,7 +91,7 @@ def release(user, task_id):
 
 def reassign(user, task_id, to_user):
     """A centre manager gives a task to an officer who holds its role at its agency."""
-    with _Locked(user, task_id) as task:
+    with _locked(user, task_id) as task:
         if not manages(user, task.agency_id):
             raise NotAllowed(_("Only the centre manager of this agency reassigns tasks."))
         if not isinstance(to_user, User):
@@ -126,7 +113,7 @@ def complete_task(user, task_id, outcome, data=None, note=""):
     """Record the officer's decision on a task and move the dossier on."""
     data = data or {}
     note = (note or "").strip()
-    with events.one_dispatch(), _Locked(user, task_id) as task:
+    with events.one_dispatch(), _locked(user, task_id) as task:
         if not may_work_on(user, task):
             raise NotAllowed(_("You do not hold this task's role at its agency."))
         if task.owner_id and task.owner_id != user.pk:
