@@ -1,10 +1,11 @@
 """The generic procedure flow: one fixed graph that runs every procedure.
 
 The graph never changes; what happens at each node comes from the procedure version the
-dossier pinned when it was created. Officers' decisions (the outcome of a task) are
-recorded on the process by the service layer before the task completes, and each task
-routes on them as it completes (``route`` below is drawn once; intake, a step and the
-payment decide it themselves, only the join after consultations goes through a gateway)::
+dossier pinned when it was created. An officer's decision (the outcome of a task) is
+recorded on the task by the service layer before it completes, and each task routes on
+its own outcome and the process's position as it completes (``route`` below is drawn
+once; intake, a step and the payment decide it themselves, only the join after
+consultations goes through a gateway)::
 
     submit ─▶ intake ─┬─ accept ───────────────────────────▶ route
                       ├─ supplement ─▶ awaiting applicant ─▶ intake
@@ -47,8 +48,8 @@ class ProcedureFlow(flow.Flow):
     # workflows/nodes.py): no gateway task between two officers.
     intake = (
         HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
-        .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
-        .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
+        .Case(this.await_intake_supplement, lambda a: a.task.outcome == "supplement")
+        .Case(this.end, lambda a: a.task.outcome in ("refuse", "redirect"))
         .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
         .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
         .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
@@ -58,8 +59,8 @@ class ProcedureFlow(flow.Flow):
 
     step = (
         HumanTask(DossierTask.Kind.STEP, this.place_step)
-        .Case(this.await_supplement, lambda a: a.process.outcome == "supplement")
-        .Case(this.end, lambda a: a.process.outcome == "reject")
+        .Case(this.await_supplement, lambda a: a.task.outcome == "supplement")
+        .Case(this.end, lambda a: a.task.outcome == "reject")
         .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
         .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
         .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)

@@ -19,10 +19,9 @@ class DossierProcess(AbstractProcess):
         "dossiers.Dossier", on_delete=models.CASCADE, related_name="process", verbose_name=_("dossier")
     )
     data = models.JSONField(default=dict, blank=True)
-    # Where the dossier stands in the pinned version's ``steps`` and the last decision
-    # taken: the flow's gateways route on these two.
+    # Where the dossier stands in the pinned version's ``steps``: the flow routes on it, and
+    # on the outcome of the task completing (written on the task).
     step_index = models.PositiveSmallIntegerField(default=0)
-    outcome = models.CharField(max_length=30, blank=True)
 
     # viewflow's nodes read these on its own Process model; a dossier process has neither.
     parent_task = None

@@ -24,8 +24,8 @@ class DeskSameDayFlow(flow.Flow):
     start = DossierStart(this.start_process).Next(this.intake)
     intake = (
         HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
-        .Case(this.await_intake_supplement, lambda a: a.process.outcome == "supplement")
-        .Case(this.end, lambda a: a.process.outcome in ("refuse", "redirect"))
+        .Case(this.await_intake_supplement, lambda a: a.task.outcome == "supplement")
+        .Case(this.end, lambda a: a.task.outcome in ("refuse", "redirect"))
         .Default(this.return_result)
     )
     await_intake_supplement = flow.Handle().Next(this.intake)

@@ -151,9 +151,10 @@ def _apply(task, user, outcome, data, note):
         DossierTask.Kind.PAYMENT: _payment,
         DossierTask.Kind.RETURN: _return,
     }[task.kind]
+    position = process.step_index
     event_type, step_data = handler(task, dossier, process, user, outcome, data, note, now)
-    process.outcome = outcome
-    process.save(update_fields=["outcome", "step_index"])
+    if process.step_index != position:  # intake, a consultation, a return stay where they are
+        process.save(update_fields=["step_index"])
 
     task.outcome = outcome
     task.note = note
