@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -39,26 +40,33 @@ class Timeliness(models.TextChoices):
     LATE = "late", _("Late")
 
 
-class Dossier(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Awaiting intake")
-        SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-        REFUSED = "refused", _("Refused at intake")
-        REDIRECTED = "redirected", _("Not within scope")
-        IN_PROGRESS = "in_progress", _("In processing")
-        AWAITING_PARTNER = "awaiting_partner", _("Awaiting partner agencies")
-        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
-        READY_FOR_RETURN = "ready_for_return", _("Result ready")
-        RETURNED = "returned", _("Returned")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting intake")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    REFUSED = "refused", _("Refused at intake")
+    REDIRECTED = "redirected", _("Not within scope")
+    IN_PROGRESS = "in_progress", _("In processing")
+    AWAITING_PARTNER = "awaiting_partner", _("Awaiting partner agencies")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    READY_FOR_RETURN = "ready_for_return", _("Result ready")
+    RETURNED = "returned", _("Returned")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    OPEN_STATUSES = (
-        Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED, Status.IN_PROGRESS, Status.AWAITING_PARTNER,
-        Status.AWAITING_APPROVAL, Status.AWAITING_PAYMENT, Status.READY_FOR_RETURN,
-    )  # fmt: skip
+
+# Where a dossier is still being handled. Module-level, so that an index condition can name it.
+OPEN_DOSSIER_STATUSES = (
+    DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.IN_PROGRESS,
+    DossierStatus.AWAITING_PARTNER, DossierStatus.AWAITING_APPROVAL, DossierStatus.AWAITING_PAYMENT,
+    DossierStatus.READY_FOR_RETURN,
+)  # fmt: skip
+
+
+class Dossier(models.Model):
+    Status = DossierStatus
+    OPEN_STATUSES = OPEN_DOSSIER_STATUSES
     FINAL_STATUSES = (Status.REFUSED, Status.REDIRECTED, Status.RETURNED, Status.REJECTED, Status.WITHDRAWN)
 
     class Payment(models.TextChoices):
@@ -147,6 +155,14 @@ class Dossier(models.Model):
             models.Index(fields=["deciding_agency", "status"], name="dossier_deciding_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
             models.Index(fields=["procedure", "submitted_at"], name="dossier_procedure_idx"),
+            # The operations centre's overdue list, in due-date order: open dossiers whose
+            # result is not issued yet, a few thousand among millions; read in index order, the
+            # first page stops after 50 rows instead of sorting every open dossier.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=OPEN_DOSSIER_STATUSES, issued_at__isnull=True),
+                name="dossier_overdue_idx",
+            ),
         ]
 
     def __str__(self):

@@ -91,3 +91,21 @@ def test_xlsx_export(activity, api):
     rows = list(book["figures"].values)
     assert rows[0][:2] == ("key", "received") and rows[1][0] == "000.17.22.H56" and rows[1][1] == 8
     assert dict(book["about"].values)["licence"] == "CC-BY-4.0"
+
+
+def test_the_overdue_list_is_open_unissued_dossiers_by_due_date(demo):
+    from egov.agencies.models import Agency
+    from egov.stats.selectors import overdue_dossiers
+
+    ids = [file_dossier(demo["congdan"], "2.000575")["id"] for _ in range(4)]
+    now = timezone.now()
+    for days, pk in enumerate(ids, start=1):
+        Dossier.objects.filter(pk=pk).update(due_at=now - datetime.timedelta(days=days))
+    Dossier.objects.filter(pk=ids[0]).update(issued_at=now)  # issued in time for the return: not overdue
+    Dossier.objects.filter(pk=ids[1]).update(status=Dossier.Status.WITHDRAWN)  # closed
+    listed = [str(dossier.pk) for dossier in overdue_dossiers()]
+    assert listed == [ids[3], ids[2]]  # the longest overdue first
+    assert [str(dossier.pk) for dossier in overdue_dossiers(limit=1)] == [ids[3]]
+    unit = Agency.objects.get(code="000.17.22.H56")
+    assert [str(dossier.pk) for dossier in overdue_dossiers(unit)] == [ids[3], ids[2]]
+    assert list(overdue_dossiers(Agency.objects.get(code="000.17.24.H56"))) == []
