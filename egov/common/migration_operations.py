@@ -12,6 +12,10 @@ class AddIndexWithoutLocking(AddIndexConcurrently):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
+            # A concurrent build that failed half-way leaves an invalid index of this name
+            # behind and the migration unrecorded: clear it, so that running again just works.
+            self._ensure_not_in_transaction(schema_editor)
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}")
             return super().database_forwards(app_label, schema_editor, from_state, to_state)
         return AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
 

@@ -111,6 +111,8 @@ def manages(user, agency_id):
 def _may_act_on(user):
     """Tasks the user works on (their role at the task's agency), manages (centre manager of
     the agency) or holds: the one rule for acting on a task."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])  # no one's tasks (an anonymous owner_id would read "unassigned")
     return _acting_condition(user.pk, _acting_pairs(user))
 
 

@@ -5,6 +5,7 @@ the ORM when the compiled parameters are not where the caller says."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from egov.agencies.models import Agency
@@ -62,6 +63,11 @@ def test_the_rule_of_who_may_act_holds_for_every_pattern_of_roles(demo, intake_t
         for user in may_not:
             with pytest.raises(NotFound):
                 selectors.task_for_update(user, intake_task.pk)
+        for user in (AnonymousUser(), None):  # never "the tasks without an owner"
+            with pytest.raises(NotFound):
+                selectors.task_for_update(user, intake_task.pk)
+            with pytest.raises(NotFound):
+                selectors.get_task(user, intake_task.pk)
         for bad in ("abc", None, -5, 10**12, 10**30, "7" * 40):
             with pytest.raises(NotFound):
                 selectors.task_for_update(demo["tiepnhan.dongha"], bad)
