@@ -1,8 +1,8 @@
 """Officers' work on tasks: claim, release, reassign, complete with an outcome.
 
-Viewflow's transitions do not check who acts; these functions do, under the flow's row
-lock on the process, so two officers completing one task at once get one success and
-one conflict.
+Viewflow's transitions do not check who acts; these functions do, under row locks on the
+dossier, its process and the task (``selectors.task_for_update``), so two officers
+completing one task at once get one success and one conflict.
 """
 
 from contextlib import contextmanager
