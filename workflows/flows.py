@@ -33,6 +33,23 @@ from .nodes import ConsultSplit, DossierStart, HumanTask
 from .routing import Move, next_move
 
 
+def _moves_to(move):
+    return lambda activation: next_move(activation.process) == move
+
+
+def _onward(node, *, fee=True):
+    """``node``'s cases for where the dossier goes next, in the order of workflows/routing.py:
+    a fee due, the next step, a consultation, else the return of the result (``fee=False``
+    after the payment itself)."""
+    if fee:
+        node = node.Case(this.payment, _moves_to(Move.PAYMENT))
+    return (
+        node.Case(this.step, _moves_to(Move.STEP))
+        .Case(this.consult_split, _moves_to(Move.CONSULT))
+        .Default(this.return_result)
+    )
+
+
 class ProcedureFlow(flow.Flow):
     process_class = DossierProcess
     task_class = DossierTask
@@ -46,25 +63,17 @@ class ProcedureFlow(flow.Flow):
 
     # Each task routes the dossier on itself as it completes (``Case``/``Default``, see
     # workflows/nodes.py): no gateway task between two officers.
-    intake = (
+    intake = _onward(
         HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
         .Case(this.await_intake_supplement, lambda a: a.task.outcome == "supplement")
         .Case(this.end, lambda a: a.task.outcome in ("refuse", "redirect"))
-        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
-        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
-        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
-        .Default(this.return_result)
     )
     await_intake_supplement = flow.Handle().Next(this.intake)
 
-    step = (
+    step = _onward(
         HumanTask(DossierTask.Kind.STEP, this.place_step)
         .Case(this.await_supplement, lambda a: a.task.outcome == "supplement")
         .Case(this.end, lambda a: a.task.outcome == "reject")
-        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
-        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
-        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
-        .Default(this.return_result)
     )
     await_supplement = flow.Handle().Next(this.step)
 
@@ -72,20 +81,9 @@ class ProcedureFlow(flow.Flow):
     consult = HumanTask(DossierTask.Kind.CONSULT, this.place_consult).Next(this.consult_join)
     # A join completes as a gateway of its own; the route after it is one more.
     consult_join = flow.Join().Next(this.route)
-    route = (
-        flow.Switch()
-        .Case(this.payment, lambda a: next_move(a.process) == Move.PAYMENT)
-        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
-        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
-        .Default(this.return_result)
-    )
+    route = _onward(flow.Switch())
 
-    payment = (
-        HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk)
-        .Case(this.step, lambda a: next_move(a.process) == Move.STEP)
-        .Case(this.consult_split, lambda a: next_move(a.process) == Move.CONSULT)
-        .Default(this.return_result)
-    )
+    payment = _onward(HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk), fee=False)
 
     return_result = HumanTask(DossierTask.Kind.RETURN, this.place_at_desk).Next(this.end)
 

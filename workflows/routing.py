@@ -1,8 +1,8 @@
 """Where a dossier goes next, read from its pinned procedure version.
 
-One function, used by the flow's ``route`` gateway, so the order of things (a fee due
-before processing, the steps in order, a fee due before the result, then the return)
-is stated once.
+One function, behind every node that routes the dossier onward (``_onward`` in
+workflows/flows.py), so the order of things (a fee due before processing, the steps in
+order, a fee due before the result, then the return) is stated once.
 """
 
 import enum

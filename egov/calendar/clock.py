@@ -94,13 +94,14 @@ def exceptions_of_year(year):
 _years = memo.reference(maxsize=64)
 
 
+def forget_calendar():
+    """A calendar day changed (edited, or seeded in bulk, which sends no signal)."""
+    memo.reference_changed()
+
+
 @receiver([post_save, post_delete], sender=CalendarDay)
 def _forget_years(sender, instance, **kwargs):
-    memo.reference_changed()
-
-
-def forget_calendar():
-    memo.reference_changed()
+    forget_calendar()
 
 
 class WorkingCalendar:

@@ -2,7 +2,8 @@
 
 The number is taken from a counter row per unit and day, moved on and locked for the
 rest of the submitting transaction in one statement: parallel submissions to one unit
-queue on that row and each gets the next number. A rolled-back submission may leave a gap; never a duplicate.
+queue on that row and each gets the next number. A rolled-back submission may leave a
+gap; never a duplicate.
 """
 
 from django.conf import settings

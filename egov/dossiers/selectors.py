@@ -130,17 +130,13 @@ def _acting_condition(owner_id, pairs):
     return condition
 
 
-def _one_task(rows, task_id):
-    try:
-        return rows.get(pk=task_id)
-    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise NotFound() from None
-
-
 def get_task(user, task_id):
     """A task the user may work on or manage, with what pages and the API show; anything
     else is not found."""
-    return _one_task(_task_qs().select_related("process").filter(_may_act_on(user)), task_id)
+    try:
+        return _task_qs().select_related("process").filter(_may_act_on(user)).get(pk=task_id)
+    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
 
 
 def search_tasks(tasks, text):
@@ -161,9 +157,7 @@ def task_for_update(user, task_id):
     """
     if not connection.in_atomic_block:  # as Django's select_for_update() would refuse
         raise TransactionManagementError("task_for_update() locks rows: call it inside a transaction.")
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    if not _is_task_id(task_id):
+    if not getattr(user, "is_authenticated", False) or not _is_task_id(task_id):
         raise NotFound()
     rows = _locked_task((user.pk, _acting_pairs(user), int(task_id)))
     if not rows:

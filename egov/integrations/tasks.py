@@ -1,4 +1,8 @@
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="egov.integrations.tasks.dispatch_event", autoretry_for=(Exception,), retry_backoff=10,
@@ -14,8 +18,6 @@ def dispatch_event(event_id):
 def dispatch_events(event_ids):
     """The events of one transaction, in order (egov.integrations.events.one_dispatch). An
     event whose consumers fail is retried on its own, so it holds up none of the others."""
-    import logging
-
     from egov.common.tasks import enqueue_after_commit
 
     from .dispatch import dispatch
@@ -24,7 +26,7 @@ def dispatch_events(event_ids):
         try:
             dispatch(event_id)
         except Exception:
-            logging.getLogger(__name__).warning("event %s failed; retried on its own", event_id, exc_info=True)
+            logger.warning("event %s failed; retried on its own", event_id, exc_info=True)
             enqueue_after_commit(dispatch_event, event_id)
 
 

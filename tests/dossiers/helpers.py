@@ -44,6 +44,20 @@ def sample_data(code):
     return data
 
 
+def draft_with_papers(citizen, code="2.000575", pdf=None):
+    """A draft of the household-business procedure with its two papers, through the service
+    layer (``pdf``: the bytes of each paper, made once by the caller that times this)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.dossiers import services
+
+    dossier = services.create_draft(citizen, code, sample_data(code))
+    for key in ("application", "owner_id"):
+        paper = SimpleUploadedFile("paper.pdf", pdf or make_pdf(), content_type="application/pdf")
+        services.add_attachment(citizen, dossier, key, paper)
+    return dossier
+
+
 def upload(client, dossier_id, document, content=None, name="paper.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

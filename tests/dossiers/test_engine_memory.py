@@ -15,7 +15,7 @@ from egov.catalog.models import pinned_spec
 from egov.common.text_search import fold
 from egov.dossiers import services
 from egov.integrations.models import OutboxEvent
-from tests.dossiers.helpers import client_for, sample_data
+from tests.dossiers.helpers import client_for, draft_with_papers
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +50,9 @@ def test_a_draft_version_is_never_kept_but_a_published_one_is(demo):
     assert pinned_spec(published.pk) is first  # parsed once
 
 
-def test_the_events_of_one_hand_over_are_queued_in_one_message_in_order(demo, pdf_file,
-                                                                         django_capture_on_commit_callbacks):
+def test_the_events_of_one_hand_over_are_queued_in_one_message_in_order(demo, django_capture_on_commit_callbacks):
     citizen = demo["congdan"]
-    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
-    for key in ("application", "owner_id"):
-        services.add_attachment(citizen, dossier, key, pdf_file())
-    services.submit(citizen, dossier)
+    dossier = services.submit(citizen, draft_with_papers(citizen))
     for username, outcome in [("tiepnhan.dongha", "accept"), ("congchuc.dongha", "forward"),
                               ("chutich.dongha", "approve")]:  # fmt: skip
         task = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
@@ -74,14 +70,11 @@ def test_the_events_of_one_hand_over_are_queued_in_one_message_in_order(demo, pd
     assert [types[i] for i in ids] == ["dossier.issued", "dossier.ready_for_return"]
 
 
-def test_queues_search_code_and_applicant_with_or_without_diacritics(demo, pdf_file):
+def test_queues_search_code_and_applicant_with_or_without_diacritics(demo):
     from egov.backoffice.selectors import queue
 
     citizen = demo["congdan"]  # Nguyễn Văn An in the demo
-    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
-    for key in ("application", "owner_id"):
-        services.add_attachment(citizen, dossier, key, pdf_file())
-    dossier = services.submit(citizen, dossier)
+    dossier = services.submit(citizen, draft_with_papers(citizen))
     officer = demo["tiepnhan.dongha"]
     name = citizen.full_name
     last_word = fold(name).split()[-1]
@@ -107,15 +100,12 @@ def test_another_process_changing_an_agency_is_seen_through_the_shared_generatio
     assert remembered_agency(agency.pk).name == "Phường Đông Hà (mới)"
 
 
-def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo, pdf_file):
+def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo):
     from egov.accounts.privacy import anonymise, request_erasure
     from egov.backoffice.selectors import queue
 
     citizen = demo["congdan"]
-    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
-    for key in ("application", "owner_id"):
-        services.add_attachment(citizen, dossier, key, pdf_file())
-    services.submit(citizen, dossier)
+    services.submit(citizen, draft_with_papers(citizen))
     officer = demo["tiepnhan.dongha"]
     old_name = citizen.full_name
     citizen.full_name = "Lê Thị Bích"

@@ -12,19 +12,16 @@ from egov.agencies.models import Agency
 from egov.common.errors import NotFound
 from egov.common.prepared import PreparedSelect
 from egov.dossiers import selectors, services
-from tests.dossiers.helpers import sample_data
+from tests.dossiers.helpers import draft_with_papers
 from workflows.models import DossierTask
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def intake_task(demo, pdf_file):
+def intake_task(demo):
     citizen = demo["congdan"]
-    dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
-    for key in ("application", "owner_id"):
-        services.add_attachment(citizen, dossier, key, pdf_file())
-    services.submit(citizen, dossier)
+    dossier = services.submit(citizen, draft_with_papers(citizen))
     return dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
 
 

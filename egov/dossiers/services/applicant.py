@@ -1,5 +1,7 @@
 """What the applicant does once a dossier is submitted: answer a supplement request, withdraw."""
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,61 +17,66 @@ from .applying import _clean
 from .common import log, status_from_tasks
 
 
-def _lock_process(dossier):
-    return dossier.process.flow_class.lock(dossier.process.pk)
+@contextmanager
+def _locked(dossier):
+    """The dossier reloaded under its row lock, then its process under viewflow's lock: the
+    order every writer of a dossier follows (egov.dossiers.selectors.task_for_update)."""
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        with dossier.process.flow_class.lock(dossier.process.pk):
+            yield dossier
 
 
 def answer_supplement(user, dossier, data=None, note=""):
     """Send the papers and corrections asked for; the dossier goes back where it was."""
     if not is_applicant_side(user, dossier):
         raise NotAllowed()
-    # Dossier first, then process (viewflow's lock), as every writer of a dossier does.
-    with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        with _lock_process(dossier):
-            request = open_supplement(dossier)
-            if request is None:
-                raise InvalidInput(_("No supplement is requested for this dossier."), code="no_supplement_requested")
-            data = data or {}
-            if not isinstance(data, dict):
-                raise InvalidInput(errors={"data": [_("Form data must be an object of field values.")]})
-            not_listed = sorted(set(data) - set(request.fields))
-            if not_listed:
-                raise InvalidInput(errors={f"data.{key}": [_("This field was not asked to be corrected.")]
-                                           for key in not_listed})  # fmt: skip
-            now = timezone.now()
-            new_papers = dossier.attachments.filter(replaced_at__isnull=True, uploaded_at__gte=request.requested_at)
-            supplied = set(new_papers.values_list("document_key", flat=True))
-            missing = [key for key in request.documents if key not in supplied]
-            if missing:
-                raise InvalidInput(
-                    _("Upload every paper asked for before answering."),
-                    code="incomplete",
-                    errors={"documents": [_("Missing: %(name)s.") % {"name": dossier.spec.document(key).name()}
-                                          for key in missing]},
-                )  # fmt: skip
-            merged = {**dossier.data, **data}
-            dossier.data = _clean(dossier, {k: v for k, v in merged.items() if v is not None}, partial=False)
-            # Amendments keep their history: older papers of the listed documents stay, marked replaced.
-            dossier.attachments.filter(
-                document_key__in=request.documents, uploaded_at__lt=request.requested_at, replaced_at__isnull=True
-            ).update(replaced_at=now)
-            request.answered_at = now
-            request.answer_note = (note or "").strip()
-            request.save(update_fields=["answered_at", "answer_note"])
-            if request.stage == request.Stage.HANDLING:
-                clock.resume(dossier, now)
-            dossier.save()
-            waiting = DossierTask.objects.filter(
-                dossier=dossier, flow_task_type="FUNCTION", status__in=OPEN_TASK_STATUSES
-            ).select_related("process").first()
-            waiting.process.dossier = dossier
-            waiting.flow_task.run(waiting)
-            dossier.status = status_from_tasks(dossier)
-            dossier.save(update_fields=["status", "updated_at"])
-            log(user, "dossier.answer_supplement", dossier, events.SUPPLEMENT_ANSWERED,
-                documents=request.documents, fields=sorted(data))  # fmt: skip
-            return dossier
+    with _locked(dossier) as dossier:
+        request = open_supplement(dossier)
+        if request is None:
+            raise InvalidInput(_("No supplement is requested for this dossier."), code="no_supplement_requested")
+        data = data or {}
+        if not isinstance(data, dict):
+            raise InvalidInput(errors={"data": [_("Form data must be an object of field values.")]})
+        not_listed = sorted(set(data) - set(request.fields))
+        if not_listed:
+            raise InvalidInput(errors={f"data.{key}": [_("This field was not asked to be corrected.")]
+                                       for key in not_listed})  # fmt: skip
+        now = timezone.now()
+        new_papers = dossier.attachments.filter(replaced_at__isnull=True, uploaded_at__gte=request.requested_at)
+        supplied = set(new_papers.values_list("document_key", flat=True))
+        missing = [key for key in request.documents if key not in supplied]
+        if missing:
+            raise InvalidInput(
+                _("Upload every paper asked for before answering."),
+                code="incomplete",
+                errors={"documents": [_("Missing: %(name)s.") % {"name": dossier.spec.document(key).name()}
+                                      for key in missing]},
+            )  # fmt: skip
+        merged = {**dossier.data, **data}
+        dossier.data = _clean(dossier, {k: v for k, v in merged.items() if v is not None}, partial=False)
+        # Amendments keep their history: older papers of the listed documents stay, marked replaced.
+        dossier.attachments.filter(
+            document_key__in=request.documents, uploaded_at__lt=request.requested_at, replaced_at__isnull=True
+        ).update(replaced_at=now)
+        request.answered_at = now
+        request.answer_note = (note or "").strip()
+        request.save(update_fields=["answered_at", "answer_note"])
+        if request.stage == request.Stage.HANDLING:
+            clock.resume(dossier, now)
+        dossier.save()
+        waiting = DossierTask.objects.filter(
+            dossier=dossier, flow_task_type="FUNCTION", status__in=OPEN_TASK_STATUSES
+        ).select_related("process").first()
+        waiting.process.dossier = dossier
+        waiting.flow_task.run(waiting)
+        dossier.status = status_from_tasks(dossier)
+        dossier.save(update_fields=["status", "updated_at"])
+        log(user, "dossier.answer_supplement", dossier, events.SUPPLEMENT_ANSWERED,
+            documents=request.documents, fields=sorted(data))  # fmt: skip
+        return dossier
+
+
 
 
 def withdraw(user, dossier, reason=""):
