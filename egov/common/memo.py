@@ -11,9 +11,15 @@ time in the ORM (``bench/lifecycle.py``). They change rarely:
   shared cache's generation number moves on at commit, so that every other process (web
   workers, the Celery worker) reloads on its next read. With a cache that is not shared
   (the embedded default, one process) the memory also expires after REFERENCE_SECONDS.
+
+The generation number is one round trip to the shared cache (Redis in production). Read on
+every lookup, a hand-over paid it for each agency and calendar year it touched, more than
+the memory saved; inside :func:`one_look` (an operation: a submission, a hand-over) it is
+read once and every lookup of the operation sees the same reference rows.
 """
 
 import threading
+from contextlib import contextmanager
 
 from cachetools import LRUCache, TTLCache
 from django.core.cache import cache as shared_cache
@@ -23,6 +29,28 @@ REFERENCE_SECONDS = 60
 GENERATION_KEY = "egov:reference-generation"
 
 _memos = []
+_operation = threading.local()  # the generation read once inside one_look()
+
+
+@contextmanager
+def one_look():
+    """Read the shared generation once for everything done inside (nested uses share it)."""
+    if getattr(_operation, "active", False):
+        yield
+        return
+    _operation.active, _operation.generation = True, None
+    try:
+        yield
+    finally:
+        _operation.active, _operation.generation = False, None
+
+
+def _generation():
+    if not getattr(_operation, "active", False):
+        return shared_cache.get(GENERATION_KEY, 0)
+    if _operation.generation is None:
+        _operation.generation = shared_cache.get(GENERATION_KEY, 0)
+    return _operation.generation
 
 
 class Memo:
@@ -37,7 +65,7 @@ class Memo:
         if ``keep(value)`` (default: always)."""
         # Read the generation before loading: a change committed during the load leaves the
         # kept value with an old number, and the next read loads again.
-        generation = shared_cache.get(GENERATION_KEY, 0) if self._shared else None
+        generation = _generation() if self._shared else None
         with self._lock:
             entry = self._cache.get(key)
         if entry is not None and entry[0] == generation:

@@ -115,3 +115,18 @@ def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo):
     anonymise(request_erasure(citizen), demo["quantri"])
     assert not queue(officer, text="le thi bich").exists()
     assert queue(officer, text="anonymised").count() == 1
+
+
+def test_one_operation_reads_the_shared_generation_once(demo):
+    from django.core.cache import cache
+
+    from egov.common.memo import GENERATION_KEY, one_look
+
+    agency = Agency.objects.get(code="000.17.22.H56")
+    with one_look():
+        assert remembered_agency(agency.pk).name == agency.name
+        # Another process renames it during this operation: the operation keeps one look.
+        Agency.objects.filter(pk=agency.pk).update(name="Phường Đông Hà (mới)")
+        cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+        assert remembered_agency(agency.pk).name == agency.name
+    assert remembered_agency(agency.pk).name == "Phường Đông Hà (mới)"  # the next one sees it

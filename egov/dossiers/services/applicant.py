@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.common import memo
 from egov.common.errors import InvalidInput, NotAllowed
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
@@ -21,7 +22,7 @@ from .common import log, status_from_tasks
 def _locked(dossier):
     """The dossier reloaded under its row lock, then its process under viewflow's lock: the
     order every writer of a dossier follows (egov.dossiers.selectors.task_for_update)."""
-    with transaction.atomic():
+    with transaction.atomic(), memo.one_look():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         with dossier.process.flow_class.lock(dossier.process.pk):
             yield dossier

@@ -10,6 +10,7 @@ from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency, remembered_active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
+from egov.common import memo
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
 from egov.integrations import events
 
@@ -243,6 +244,7 @@ def _receiving_agency(dossier, deciding):
 
 
 @transaction.atomic
+@memo.one_look()  # one read of the shared cache's generation for the whole submission
 def submit(user, dossier):
     """Submit a complete draft: it gets its code and waits for intake."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)

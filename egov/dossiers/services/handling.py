@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.catalog import eform
+from egov.common import memo
 from egov.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
@@ -54,7 +55,7 @@ def _locked(user, task_id):
     (dossier, process, task rows) serialise two officers completing one task: the second
     waits, then reads the task as the first left it, done.
     """
-    with transaction.atomic():
+    with transaction.atomic(), memo.one_look():
         task = task_for_update(user, task_id)
         if task.status not in OPEN_TASK_STATUSES:
             raise Conflict(_("This task has already been completed or cancelled."))
