@@ -9,12 +9,22 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings.base")
 
 app = Celery("egov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _publish_at_once(**kwargs):
+    """A worker's own messages are on nobody's request: it sends them itself, at once
+    (egov/common/publisher.py)."""
+    from egov.common.publisher import publish_at_once
+
+    publish_at_once()
 
 app.conf.beat_schedule = {
     # viewflow timers (step budgets) and the dossier deadline sweep

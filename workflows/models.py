@@ -100,6 +100,14 @@ class DossierTask(AbstractTask):
         return f"{self.dossier} {self.step_key or self.kind} ({self.status})"
 
     def save(self, *args, **kwargs):
+        self.fill_in()
+        super().save(*args, **kwargs)
+
+    def fill_in(self):
+        """What a task copies before it is written (``save``, and the flow's prepared insert
+        in workflows/nodes.py)."""
+        if self.flow_task and not self.flow_task_type:  # as viewflow's own save does
+            self.flow_task_type = self.flow_task.task_type
         # viewflow creates gateway and event tasks too; they belong to the same dossier.
         if self.dossier_id is None and self.process is not None:
             self.dossier_id = self.process.dossier_id
@@ -108,7 +116,6 @@ class DossierTask(AbstractTask):
             if dossier is not None:
                 self.dossier_due_at = self.dossier_due_at or dossier.due_at
                 self.search_text = self.search_text or dossier.search_text
-        super().save(*args, **kwargs)
 
     def _cached_dossier(self):
         """The dossier already in memory (the flow places tasks with it), never a new query."""

@@ -24,6 +24,8 @@ from viewflow.workflow.nodes.view import View, ViewActivation
 from viewflow.workflow.signals import flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
+from egov.common import prepared
+
 # What completing a task writes on its row (one UPDATE instead of viewflow's assign, start
 # and complete saving the whole row each).
 FINISHED_FIELDS = ["owner", "status", "assigned", "started", "finished", "outcome", "note", "completed_by", "data"]
@@ -38,8 +40,12 @@ class HumanTaskActivation(ViewActivation):
         activation = cls(task)
         for name, value in flow_task.place(activation).items():
             setattr(task, name, value)
-        task.save()
-        task.previous.add(prev_activation.task)
+        # A new task and its link to the one before, with statements compiled once
+        # (egov/common/prepared.py): this runs on every hand-over.
+        task.fill_in()
+        prepared.insert(task)
+        link = type(task).previous.through
+        prepared.insert(link(from_dossiertask_id=task.pk, to_dossiertask_id=prev_activation.task.pk))
         opened = getattr(task.process, "opened_tasks", None)
         if opened is not None:  # the service layer is listening (egov/dossiers/services/handling.py)
             opened.append(task)
@@ -60,7 +66,7 @@ class HumanTaskActivation(ViewActivation):
             task.assigned = now
         task.started = task.started or now
         task.finished = now
-        task.save(update_fields=FINISHED_FIELDS)
+        prepared.update(task, FINISHED_FIELDS)
         task_finished.send(sender=self.flow_class, process=self.process, task=task)
         self.activate_next()
 

@@ -4,6 +4,8 @@ import datetime
 import decimal
 import uuid
 
+from egov.common.prepared import insert
+
 from .models import AuditRecord
 
 
@@ -24,7 +26,7 @@ def _jsonable(value):
 def record(actor, action, obj=None, *, before=None, after=None, note=""):
     """Append one audit record. ``actor`` may be None for the system itself."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditRecord.objects.create(
+    return insert(AuditRecord(
         actor=actor,
         actor_repr=(str(actor)[:200] if actor else "system"),
         action=action,
@@ -34,4 +36,4 @@ def record(actor, action, obj=None, *, before=None, after=None, note=""):
         before=_jsonable(before),
         after=_jsonable(after),
         note=note,
-    )
+    ))

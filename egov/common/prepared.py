@@ -1,4 +1,4 @@
-"""A hot select compiled once and run again with new values.
+"""Hot statements compiled once and run again with new values: a select and an insert.
 
 Django compiles every query it runs: for a select that joins three wide tables this costs
 several times what the database spends on it (0.8 ms of Python against 0.1 ms of SQLite
@@ -12,12 +12,19 @@ compiled with distinct probe values, and its parameters must come out exactly as
 caller's ``params`` function lists them. If they do not (a future Django orders them
 otherwise), the select falls back to compiling the queryset on every call, and stays
 correct.
+
+:func:`insert` and :func:`update` do the same for the rows every hand-over writes (the
+tasks, the dossier's standing, the audit record, the control-slip row, the outbox event):
+Django builds and compiles the statement on every save, about 55 µs of a 100 µs write on
+SQLite, a fifth of a hand-over in all.
 """
 
 import threading
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.models import Q
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 class PreparedSelect:
@@ -92,3 +99,102 @@ class _Statement:
                 populator.populate(row, instance)
             instances.append(instance)
         return instances
+
+
+
+def insert(obj, using=DEFAULT_DB_ALIAS):
+    """Write ``obj`` as a new row, as ``obj.save(force_insert=True)`` would for a model
+    whose ``save`` adds nothing (the caller runs what it adds) and that no signal watches,
+    and return it. The INSERT is compiled once per thread and model."""
+    return _statement(_Insert, obj, (), using).run(obj)
+
+
+def update(obj, fields, using=DEFAULT_DB_ALIAS):
+    """Write ``fields`` of ``obj`` to its row, as ``obj.save(update_fields=fields)`` would
+    under the same conditions as :func:`insert`. The UPDATE is compiled once per thread,
+    model and list of fields."""
+    return _statement(_Update, obj, tuple(fields), using).run(obj)
+
+
+_writes = threading.local()
+
+
+def _statement(kind, obj, fields, using):
+    cache = getattr(_writes, "statements", None)
+    if cache is None:
+        cache = _writes.statements = {}
+    connection = connections[using]
+    key = (kind, type(obj), fields, using)
+    statement = cache.get(key)
+    if statement is None or statement.connection is not connection:
+        statement = cache[key] = kind(obj, fields, using, connection)
+    return statement
+
+
+class _Insert:
+    """Values go through the compiler's own ``pre_save_val`` and ``prepare_value``, the
+    returned key through the backend's own fetch, as in Django's ``execute_sql``."""
+
+    def __init__(self, obj, _fields, using, connection):
+        meta = obj._meta
+        self.using, self.connection, self.meta = using, connection, meta
+        self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        self.returning = meta.db_returning_fields if meta.auto_field else []
+        query = InsertQuery(type(obj))
+        query.insert_values(self.fields, [obj])
+        self.compiler = compiler = query.get_compiler(using=using)
+        compiler.returning_fields = self.returning
+        [(self.sql, params)] = compiler.as_sql()
+        self.returning_params = getattr(compiler, "returning_params", ())
+        # One bound value per field, in field order, is what run() binds.
+        self.valid = self.sql.count("%s") == len(params) == len(self.fields)
+
+    def run(self, obj):
+        compiler = self.compiler
+        values = [compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in self.fields]
+        if not self.valid or any(hasattr(value, "as_sql") for value in values):
+            obj.save(force_insert=True, using=self.using)  # an expression is compiled into the text
+            return obj
+        ops = self.connection.ops
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            if not self.returning:
+                row = ()
+            elif self.connection.features.can_return_columns_from_insert:
+                row = ops.fetch_returned_insert_columns(cursor, self.returning_params)
+            else:
+                row = (ops.last_insert_id(cursor, self.meta.db_table, self.meta.pk.column),)
+        for value, field in zip(row, self.returning, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = self.using
+        return obj
+
+
+class _Update:
+    def __init__(self, obj, fields, using, connection):
+        meta = obj._meta
+        self.using, self.connection = using, connection
+        self.names = list(fields)
+        self.fields = [meta.get_field(name) for name in fields]
+        query = UpdateQuery(type(obj))
+        query.add_update_fields([(f, None, f.pre_save(obj, False)) for f in self.fields])
+        query.add_q(Q(pk=obj.pk))
+        self.sql, params = query.get_compiler(using=using).as_sql()
+        # The values of the fields in order, then the key: checked, not assumed.
+        key = meta.pk.get_db_prep_value(obj.pk, connection)
+        self.valid = self.sql.count("%s") == len(params) == len(self.fields) + 1 and params[-1] == key
+
+    def run(self, obj):
+        connection = self.connection
+        raw = [f.pre_save(obj, False) for f in self.fields]
+        if not self.valid or any(hasattr(value, "resolve_expression") for value in raw):
+            obj.save(update_fields=self.names, using=self.using)  # an expression goes into the text
+            return obj
+        values = [f.get_db_prep_save(value, connection=connection) for f, value in zip(self.fields, raw, strict=True)]
+        values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            if cursor.rowcount != 1:
+                raise DatabaseError("Save with update_fields did not affect any rows.")
+        return obj

@@ -4,6 +4,7 @@ import threading
 from contextlib import contextmanager
 
 from egov.audit.services import _jsonable
+from egov.common.prepared import insert
 
 from .models import OutboxEvent
 
@@ -44,7 +45,7 @@ def emit(event_type, dossier=None, actor=None, **data):
     if event_type not in ALL:
         raise ValueError(f"unknown event type {event_type!r}")
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    event = OutboxEvent.objects.create(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data))
+    event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data)))
     batch = getattr(_batch, "ids", None)
     if batch is not None:
         batch.append(str(event.pk))

@@ -14,10 +14,11 @@ def dispatch_event(event_id):
     dispatch(event_id)
 
 
-@shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True)
+# merge_lists: the publisher folds the messages of several commits into one (publisher.py).
+@shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True, merge_lists=True)
 def dispatch_events(event_ids):
-    """The events of one transaction, in order (egov.integrations.events.one_dispatch). An
-    event whose consumers fail is retried on its own, so it holds up none of the others."""
+    """The events of one or more transactions, in order (egov.integrations.events.one_dispatch).
+    An event whose consumers fail is retried on its own, so it holds up none of the others."""
     from egov.common.tasks import enqueue_after_commit
 
     from .dispatch import dispatch

@@ -10,7 +10,7 @@ from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency, remembered_active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
-from egov.common import memo
+from egov.common import memo, prepared
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
 from egov.integrations import events
 
@@ -243,6 +243,13 @@ def _receiving_agency(dossier, deciding):
     return sorted(units, key=lambda unit: receiving.index(unit.code))[0]
 
 
+# What a submission writes on the dossier (the rest was written while it was a draft).
+SUBMISSION_FIELDS = [
+    "data", "deciding_agency", "receiving_agency", "fee_lines", "fee_amount", "payment_status", "time_limit",
+    "submitted_at", "code", "search_text", "status", "updated_at",
+]  # fmt: skip
+
+
 @transaction.atomic
 @memo.one_look()  # one read of the shared cache's generation for the whole submission
 def submit(user, dossier):
@@ -278,7 +285,7 @@ def submit(user, dossier):
     dossier.code = allocate_code(dossier.receiving_agency, now)
     dossier.set_search_text()
     dossier.status = Dossier.Status.SUBMITTED
-    dossier.save()
+    prepared.update(dossier, SUBMISSION_FIELDS)
     if dossier.fee_amount:
         Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
     from workflows.registry import flow_for_procedure

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from egov.audit import services as audit
+from egov.common.prepared import insert
 from egov.integrations import events
 from workflows.models import DossierTask
 
@@ -51,7 +52,7 @@ def record_handover(dossier, task, actor, outcome, note="", moment=None, followi
     following = [t for t in (open_task_rows(dossier) if following is None else following) if t.pk != task.pk]
     receiver = following[0] if len(following) == 1 else None
     step = dossier.spec.step(task.step_key) if task.step_index is not None and task.step_index >= 0 else None
-    return Handover.objects.create(
+    return insert(Handover(
         dossier=dossier,
         step_key=task.step_key,
         step_name=step.raw.get("name", {}) if step else {},
@@ -65,4 +66,4 @@ def record_handover(dossier, task, actor, outcome, note="", moment=None, followi
         timeliness=timeliness(moment, task.due_at) if task.due_at else "",
         outcome=outcome,
         note=note,
-    )
+    ))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.catalog import eform
-from egov.common import memo
+from egov.common import memo, prepared
 from egov.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
@@ -155,7 +155,7 @@ def _apply(task, user, outcome, data, note):
     position = process.step_index
     event_type, step_data = handler(task, dossier, process, user, outcome, data, note, now)
     if process.step_index != position:  # intake, a consultation, a return stay where they are
-        process.save(update_fields=["step_index"])
+        prepared.update(process, ["step_index"])
 
     task.outcome = outcome
     task.note = note
@@ -171,7 +171,7 @@ def _apply(task, user, outcome, data, note):
         dossier.status = status_from_tasks(dossier, following, supplement_open=outcome == "supplement")
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
         dossier.issued_at = now
-    dossier.save(update_fields=STANDING_FIELDS)
+    prepared.update(dossier, STANDING_FIELDS)
     record_handover(dossier, task, user, outcome, note, now, following)
     log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
     if not was_issued and dossier.issued_at and event_type != events.ISSUED:

@@ -1,0 +1,147 @@
+"""Messages for the broker leave from a background thread, not from the request.
+
+Publishing a Celery message costs Celery's own work (about 0.2 ms) and a round trip to the
+broker; with the broker down, kombu's connection retries. A request whose change has
+committed should wait for none of that. So at commit a web process hands its messages to
+this process's publisher, which sends what has gathered within ``LINGER``: the events of
+many commits leave as one ``dispatch_events`` message (tasks marked ``merge_lists``).
+
+Nothing is lost when a process dies with messages in hand: each one names a durable row
+(an outbox event, a document to render, a webhook delivery, a notification) that a
+periodic sweep takes up (egov/celery.py). A graceful exit sends what is left first.
+
+Worker processes (``publish_at_once``) and eager mode (the tests) publish at once: a
+worker's messages are not on anybody's request, and a worker's child may end without
+running exit handlers.
+"""
+
+import atexit
+import logging
+import os
+import queue
+import threading
+import time
+
+logger = logging.getLogger(__name__)
+
+# How long the publisher gathers after the first message before sending. Events reach
+# webhooks and the statistics this much later; under load, many commits share a message.
+LINGER = 0.025
+# Event ids in one merged message; a larger batch is split.
+MAX_MERGED = 500
+# How long a graceful exit waits for the last messages.
+EXIT_WAIT = 5.0
+
+_at_once = False
+
+
+def publish_at_once():
+    """This process sends each message itself (a Celery worker; see egov/celery.py)."""
+    global _at_once
+    _at_once = True
+
+
+def publish(task, args, kwargs):
+    """Send ``task(*args, **kwargs)``, now or from the background thread."""
+    from . import tasks
+
+    if _at_once or task.app.conf.task_always_eager:
+        tasks._send(task, args, kwargs)
+    else:
+        _publisher.put(task, args, kwargs)
+
+
+def merged(messages):
+    """The messages in order, those of a ``merge_lists`` task folded into one whose single
+    argument is the lists joined (kept in order, split at ``MAX_MERGED``)."""
+    out, lists = [], {}
+    for task, args, kwargs in messages:
+        if getattr(task, "merge_lists", False) and len(args) == 1 and not kwargs:
+            if task.name not in lists:
+                lists[task.name] = (task, [])
+                out.append(task.name)
+            lists[task.name][1].extend(args[0])
+        else:
+            out.append((task, args, kwargs))
+    for entry in out:
+        if isinstance(entry, str):
+            task, items = lists[entry]
+            for start in range(0, len(items), MAX_MERGED):
+                yield task, (items[start : start + MAX_MERGED],), {}
+        else:
+            yield entry
+
+
+class Publisher:
+    """One background thread per process, started at the first message (after a fork too:
+    a forked child gets its own queue and thread, not its parent's)."""
+
+    _STOP = object()
+
+    def __init__(self, linger=LINGER):
+        self.linger = linger
+        self._pid = None
+        self._guard = threading.Lock()
+        self._exit_hook = False
+        # A child forked while another thread held the guard would find it held forever.
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self):
+        self._pid = None
+        self._guard = threading.Lock()
+
+    def put(self, task, args, kwargs):
+        if self._pid != os.getpid():
+            self._start()
+        self._queue.put((task, args, kwargs))
+
+    def _start(self):
+        with self._guard:
+            if self._pid == os.getpid():
+                return
+            self._queue = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._run, name="egov-publisher", daemon=True)
+            self._thread.start()
+            self._pid = os.getpid()
+            if not self._exit_hook:
+                atexit.register(self.close)
+                self._exit_hook = True
+
+    def close(self, timeout=EXIT_WAIT):
+        """Send what is gathered and stop the thread (at exit; the tests call it too)."""
+        if self._pid != os.getpid():
+            return
+        self._queue.put(self._STOP)
+        self._thread.join(timeout)
+        self._pid = None
+
+    def _run(self):
+        stopping = False
+        while not stopping:
+            batch = [self._queue.get()]
+            if batch[0] is not self._STOP:
+                # Sleep through the window rather than wake for each message: a wake-up
+                # takes the interpreter from the request thread.
+                time.sleep(self.linger)
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            if self._STOP in batch:
+                stopping = True
+                batch = [item for item in batch if item is not self._STOP]
+            self._send(batch)
+
+    @staticmethod
+    def _send(batch):
+        from . import tasks
+
+        for task, args, kwargs in merged(batch):
+            try:
+                tasks._send(task, args, kwargs)
+            except Exception:  # the thread must outlive any one message; the sweeps retry it
+                logger.exception("could not publish %s", task.name)
+
+
+_publisher = Publisher()

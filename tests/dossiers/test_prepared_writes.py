@@ -1,0 +1,111 @@
+"""The rows a hand-over writes go through statements compiled once (egov/common/prepared.py
+``insert`` and ``update``): what they write must read back exactly as what the ORM's
+``save`` writes, and anything they cannot bind goes back to the ORM."""
+
+import datetime
+import uuid
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Now
+from django.test.utils import CaptureQueriesContext
+
+from egov.audit.models import AuditRecord
+from egov.common import prepared
+from egov.dossiers import services
+from egov.dossiers.models import Dossier, Handover
+from egov.integrations.models import OutboxEvent
+from tests.dossiers.helpers import draft_with_papers
+from workflows.models import DossierTask
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(demo):
+    citizen = demo["congdan"]
+    return services.submit(citizen, draft_with_papers(citizen))
+
+
+def _row(model, pk):
+    obj = model.objects.get(pk=pk)
+    return {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields if f.attname != "id"}
+
+
+def _pairs(demo, dossier):
+    """The same row made twice, for the ORM and for the prepared insert."""
+    officer = demo["tiepnhan.dongha"]
+    at = datetime.datetime(2026, 12, 1, 8, 30, tzinfo=datetime.UTC)
+    yield lambda: AuditRecord(actor=officer, actor_repr="Một Cửa", action="task.accept", object_type="dossiers.dossier",
+                              object_id=str(dossier.pk), object_repr=str(dossier), at=at,
+                              after={"status": "in_progress", "ghi chú": "Đã nhận"}, note="Đủ giấy tờ")  # fmt: skip
+    yield lambda: Handover(dossier=dossier, step_key="intake", step_name={"vi": "Tiếp nhận"}, agency_id=dossier.receiving_agency_id,
+                           giver=officer, receiver_role="specialist", receiver_agency_id=dossier.deciding_agency_id,
+                           handed_at=at, step_started_at=at, step_due_at=at + datetime.timedelta(hours=8),
+                           timeliness="on_time", outcome="accept", note="")  # fmt: skip
+
+
+def test_an_inserted_row_reads_back_as_the_orm_writes_it(demo, dossier):
+    for make in _pairs(demo, dossier):
+        by_orm = make()
+        by_orm.save()
+        by_prepared = prepared.insert(make())
+        assert isinstance(by_prepared.pk, int) and by_prepared.pk > by_orm.pk
+        assert not by_prepared._state.adding and by_prepared._state.db == "default"
+        assert _row(type(by_orm), by_prepared.pk) == _row(type(by_orm), by_orm.pk)
+
+
+def test_a_row_with_its_own_key_is_inserted_with_it(demo, dossier):
+    event = prepared.insert(OutboxEvent(type="dossier.accepted", dossier=dossier, data={"code": dossier.code}))
+    assert isinstance(event.pk, uuid.UUID)
+    stored = OutboxEvent.objects.get(pk=event.pk)
+    assert stored.data == {"code": dossier.code} and stored.dossier_id == dossier.pk and stored.dispatched_at is None
+
+
+def test_the_statement_is_compiled_once_and_each_call_binds_its_own_values(demo, dossier):
+    first = prepared.insert(AuditRecord(action="one", object_repr="một"))
+    with CaptureQueriesContext(connection) as captured:
+        second = prepared.insert(AuditRecord(action="two", object_repr="hai"))
+    assert len(captured.captured_queries) == 1
+    assert AuditRecord.objects.get(pk=first.pk).object_repr == "một"
+    assert AuditRecord.objects.get(pk=second.pk).object_repr == "hai"
+
+
+def test_an_update_writes_the_named_fields_and_nothing_else(demo, dossier):
+    before = Dossier.objects.get(pk=dossier.pk)
+    dossier.status = Dossier.Status.IN_PROGRESS
+    dossier.decision_note = "Chuyển xử lý"
+    dossier.fee_amount = 999  # not named: stays as it is in the database
+    prepared.update(dossier, ["status", "decision_note", "updated_at"])
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.status, after.decision_note) == (Dossier.Status.IN_PROGRESS, "Chuyển xử lý")
+    assert after.fee_amount == before.fee_amount
+    assert after.updated_at > before.updated_at  # auto_now, as save(update_fields=…) stamps it
+
+
+def test_an_update_of_a_task_row_matches_the_orms(demo, dossier):
+    task = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
+    officer = demo["tiepnhan.dongha"]
+    task.owner, task.outcome, task.data = officer, "accept", {"giấy tờ": ["đơn"]}
+    prepared.update(task, ["owner", "outcome", "data"])
+    stored = DossierTask.objects.get(pk=task.pk)
+    assert (stored.owner_id, stored.outcome, stored.data) == (officer.pk, "accept", {"giấy tờ": ["đơn"]})
+
+
+def test_an_update_of_a_row_that_is_gone_is_an_error(demo, dossier):
+    ghost = Dossier.objects.get(pk=dossier.pk)
+    ghost.pk = uuid.uuid4()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        prepared.update(ghost, ["status"])
+
+
+def test_an_expression_goes_back_to_the_orm(demo, dossier):
+    before = Dossier.objects.get(pk=dossier.pk).fee_amount
+    prepared.update(dossier, ["fee_amount"])  # compiled with a plain value first
+    dossier.fee_amount = F("fee_amount") + 5  # computed by the database: compiled by the ORM
+    prepared.update(dossier, ["fee_amount"])
+    assert Dossier.objects.get(pk=dossier.pk).fee_amount == before + 5
+    prepared.insert(AuditRecord(action="plain"))
+    stamped = prepared.insert(AuditRecord(action="stamped by the database", at=Now()))
+    assert AuditRecord.objects.get(pk=stamped.pk).at is not None
