@@ -106,28 +106,32 @@ def insert(obj, using=DEFAULT_DB_ALIAS):
     """Write ``obj`` as a new row, as ``obj.save(force_insert=True)`` would for a model
     whose ``save`` adds nothing (the caller runs what it adds) and that no signal watches,
     and return it. The INSERT is compiled once per thread and model."""
-    return _statement(_Insert, obj, (), using).run(obj)
+    return _statement(_Insert, obj, (), using, None).run(obj)
 
 
 def update(obj, fields, using=DEFAULT_DB_ALIAS):
     """Write ``fields`` of ``obj`` to its row, as ``obj.save(update_fields=fields)`` would
     under the same conditions as :func:`insert`. The UPDATE is compiled once per thread,
-    model and list of fields."""
-    return _statement(_Update, obj, tuple(fields), using).run(obj)
+    model, list of fields and pattern of empty values (Django writes ``= NULL`` into the
+    text for an empty value instead of binding it)."""
+    fields = [obj._meta.get_field(name) for name in fields]
+    raw = [field.pre_save(obj, False) for field in fields]
+    shape = tuple((field.name, value is None) for field, value in zip(fields, raw, strict=True))
+    return _statement(_Update, obj, shape, using, raw).run(obj, raw)
 
 
 _writes = threading.local()
 
 
-def _statement(kind, obj, fields, using):
+def _statement(kind, obj, shape, using, raw):
     cache = getattr(_writes, "statements", None)
     if cache is None:
         cache = _writes.statements = {}
     connection = connections[using]
-    key = (kind, type(obj), fields, using)
+    key = (kind, type(obj), shape, using)
     statement = cache.get(key)
     if statement is None or statement.connection is not connection:
-        statement = cache[key] = kind(obj, fields, using, connection)
+        statement = cache[key] = kind(obj, shape, using, connection, raw)
     return statement
 
 
@@ -135,7 +139,7 @@ class _Insert:
     """Values go through the compiler's own ``pre_save_val`` and ``prepare_value``, the
     returned key through the backend's own fetch, as in Django's ``execute_sql``."""
 
-    def __init__(self, obj, _fields, using, connection):
+    def __init__(self, obj, _shape, using, connection, _raw):
         meta = obj._meta
         self.using, self.connection, self.meta = using, connection, meta
         self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
@@ -172,26 +176,30 @@ class _Insert:
 
 
 class _Update:
-    def __init__(self, obj, fields, using, connection):
+    def __init__(self, obj, shape, using, connection, raw):
         meta = obj._meta
         self.using, self.connection = using, connection
-        self.names = list(fields)
-        self.fields = [meta.get_field(name) for name in fields]
+        self.names = [name for name, _empty in shape]
+        self.fields = [meta.get_field(name) for name in self.names]
         query = UpdateQuery(type(obj))
-        query.add_update_fields([(f, None, f.pre_save(obj, False)) for f in self.fields])
+        query.add_update_fields(list(zip(self.fields, [None] * len(raw), raw, strict=True)))
         query.add_q(Q(pk=obj.pk))
         self.sql, params = query.get_compiler(using=using).as_sql()
-        # The values of the fields in order, then the key: checked, not assumed.
+        # The values that are not empty in field order, then the key: checked, not assumed.
+        bound = sum(value is not None for value in raw)
         key = meta.pk.get_db_prep_value(obj.pk, connection)
-        self.valid = self.sql.count("%s") == len(params) == len(self.fields) + 1 and params[-1] == key
+        self.valid = self.sql.count("%s") == len(params) == bound + 1 and params[-1] == key
 
-    def run(self, obj):
+    def run(self, obj, raw):
         connection = self.connection
-        raw = [f.pre_save(obj, False) for f in self.fields]
         if not self.valid or any(hasattr(value, "resolve_expression") for value in raw):
             obj.save(update_fields=self.names, using=self.using)  # an expression goes into the text
             return obj
-        values = [f.get_db_prep_save(value, connection=connection) for f, value in zip(self.fields, raw, strict=True)]
+        values = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(self.fields, raw, strict=True)
+            if value is not None
+        ]
         values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
         with connection.cursor() as cursor:
             cursor.execute(self.sql, values)

@@ -109,3 +109,19 @@ def test_an_expression_goes_back_to_the_orm(demo, dossier):
     prepared.insert(AuditRecord(action="plain"))
     stamped = prepared.insert(AuditRecord(action="stamped by the database", at=Now()))
     assert AuditRecord.objects.get(pk=stamped.pk).at is not None
+
+
+def test_empty_values_have_statements_of_their_own(demo, dossier, monkeypatch):
+    """Django writes ``= NULL`` into the text for an empty value: each pattern of empty
+    values is compiled on its own, and none of them goes back to the ORM."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("went back to the ORM")
+
+    monkeypatch.setattr(Dossier, "save", refuse)
+    moment = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+    for issued_at, note in [(None, "chưa"), (moment, "đã cấp"), (None, ""), (moment, "lại")]:
+        dossier.issued_at, dossier.decision_note = issued_at, note
+        prepared.update(dossier, ["issued_at", "decision_note"])
+        stored = Dossier.objects.get(pk=dossier.pk)
+        assert (stored.issued_at, stored.decision_note) == (issued_at, note)
