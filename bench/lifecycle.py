@@ -26,6 +26,7 @@ from tests.dossiers.helpers import draft_with_papers
 from .stats import describe
 
 RUNS = 60
+ROUNDS = 10  # blocks interleaved finely, so that a slow spell of the machine falls on every line
 HANDOVERS = [
     ("tiepnhan.dongha", "accept", {}),
     ("congchuc.dongha", "forward", {}),
@@ -117,17 +118,17 @@ def run():
     def prepare():
         return draft_with_papers(users["congdan"], pdf=pdf)
 
-    for _round in range(3):
-        s, q = measure(lambda d: ours(users, d), RUNS // 3, prepare=prepare)
+    for _round in range(ROUNDS):
+        s, q = measure(lambda d: ours(users, d), RUNS // ROUNDS, prepare=prepare)
         ours_s += s
         ours_q += q
         settle()
         with records_off():
-            s, q = measure(lambda d: ours(users, d), RUNS // 3, prepare=prepare)
+            s, q = measure(lambda d: ours(users, d), RUNS // ROUNDS, prepare=prepare)
         lean_s += s
         lean_q += q
         settle()
-        s, q = measure(bare, RUNS // 3)
+        s, q = measure(bare, RUNS // ROUNDS)
         bare_s += s
         bare_q += q
     draft_s, draft_q = measure(lambda _: draft_with_papers(users["congdan"], pdf=pdf), RUNS)

@@ -16,15 +16,18 @@ correct.
 :func:`insert` and :func:`update` do the same for the rows every hand-over writes (the
 tasks, the dossier's standing, the audit record, the control-slip row, the outbox event):
 Django builds and compiles the statement on every save, about 55 µs of a 100 µs write on
-SQLite, a fifth of a hand-over in all.
+SQLite, a fifth of a hand-over in all. Inside :func:`together`, PostgreSQL receives them
+without a wait for each answer.
 """
 
 import threading
+from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Q
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery, UpdateQuery
+from psycopg import Pipeline
 
 
 class PreparedSelect:
@@ -106,7 +109,7 @@ def insert(obj, using=DEFAULT_DB_ALIAS):
     """Write ``obj`` as a new row, as ``obj.save(force_insert=True)`` would for a model
     whose ``save`` adds nothing (the caller runs what it adds) and that no signal watches,
     and return it. The INSERT is compiled once per thread and model."""
-    return _statement(_Insert, obj, (), using, None).run(obj)
+    return _statement(_Insert, obj, (not _inside(),), using, None).run(obj)
 
 
 def update(obj, fields, using=DEFAULT_DB_ALIAS):
@@ -120,6 +123,39 @@ def update(obj, fields, using=DEFAULT_DB_ALIAS):
     return _statement(_Update, obj, shape, using, raw).run(obj, raw)
 
 
+@contextmanager
+def together(using=DEFAULT_DB_ALIAS):
+    """Writes whose answers nobody reads before the end of the block, sent together.
+
+    On PostgreSQL the block is a pipeline (psycopg): the statements leave without waiting
+    for each answer, and the block waits once, at its end, where an error is raised as
+    Django raises it. That is one wait for the server instead of one per statement (tens of
+    µs on a loopback, more across a network). Elsewhere they run one after the other.
+
+    So that every database behaves alike inside: :func:`insert` does not read back a key
+    the database makes (the object's ``pk`` stays None), and :func:`update` does not check
+    that it found its row; use it for rows the transaction holds locked. A query that reads
+    inside the block is answered correctly, after a wait.
+    """
+    connection = connections[using]
+    depth = getattr(_together, "depth", 0)
+    _together.depth = depth + 1
+    try:
+        if depth == 0 and connection.vendor == "postgresql" and Pipeline.is_supported():
+            connection.ensure_connection()
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                yield
+        else:
+            yield
+    finally:
+        _together.depth = depth
+
+
+def _inside():
+    return getattr(_together, "depth", 0) > 0
+
+
+_together = threading.local()
 _writes = threading.local()
 
 
@@ -139,11 +175,12 @@ class _Insert:
     """Values go through the compiler's own ``pre_save_val`` and ``prepare_value``, the
     returned key through the backend's own fetch, as in Django's ``execute_sql``."""
 
-    def __init__(self, obj, _shape, using, connection, _raw):
+    def __init__(self, obj, shape, using, connection, _raw):
         meta = obj._meta
         self.using, self.connection, self.meta = using, connection, meta
         self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-        self.returning = meta.db_returning_fields if meta.auto_field else []
+        [key_wanted] = shape
+        self.returning = meta.db_returning_fields if meta.auto_field and key_wanted else []
         query = InsertQuery(type(obj))
         query.insert_values(self.fields, [obj])
         self.compiler = compiler = query.get_compiler(using=using)
@@ -203,6 +240,6 @@ class _Update:
         values.append(obj._meta.pk.get_db_prep_value(obj.pk, connection))
         with connection.cursor() as cursor:
             cursor.execute(self.sql, values)
-            if cursor.rowcount != 1:
+            if cursor.rowcount != 1 and not _inside():
                 raise DatabaseError("Save with update_fields did not affect any rows.")
         return obj

@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
@@ -125,3 +125,31 @@ def test_empty_values_have_statements_of_their_own(demo, dossier, monkeypatch):
         prepared.update(dossier, ["issued_at", "decision_note"])
         stored = Dossier.objects.get(pk=dossier.pk)
         assert (stored.issued_at, stored.decision_note) == (issued_at, note)
+
+
+def test_writes_sent_together_land_and_read_back(demo, dossier):
+    officer = demo["tiepnhan.dongha"]
+    with transaction.atomic(), prepared.together():
+        if connection.vendor == "postgresql":
+            assert connection.connection.pgconn.pipeline_status  # one round trip for the block
+        dossier.decision_note = "Cùng lúc"
+        prepared.update(dossier, ["decision_note"])
+        record = prepared.insert(AuditRecord(actor=officer, action="together", object_repr="x"))
+        event = prepared.insert(OutboxEvent(type="dossier.accepted", dossier=dossier, data={}))
+        assert record.pk is None  # a key the database makes is not read back inside
+        # A read inside is answered, after the statements before it.
+        assert Dossier.objects.get(pk=dossier.pk).decision_note == "Cùng lúc"
+    assert AuditRecord.objects.filter(action="together", actor=officer).count() == 1
+    assert OutboxEvent.objects.filter(pk=event.pk).exists()
+    # Outside the block keys are read back again.
+    assert prepared.insert(AuditRecord(action="after")).pk is not None
+
+
+def test_an_error_sent_together_is_raised_as_django_raises_it_and_nothing_stays(demo, dossier):
+    taken = prepared.insert(OutboxEvent(type="dossier.accepted", dossier=dossier, data={}))
+    before = AuditRecord.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic(), prepared.together():
+        prepared.insert(AuditRecord(action="lost with the change"))
+        prepared.insert(OutboxEvent(pk=taken.pk, type="dossier.accepted", dossier=dossier, data={}))
+    assert AuditRecord.objects.count() == before
+    assert not AuditRecord.objects.filter(action="lost with the change").exists()

@@ -171,16 +171,18 @@ def _apply(task, user, outcome, data, note):
         dossier.status = status_from_tasks(dossier, following, supplement_open=outcome == "supplement")
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
         dossier.issued_at = now
-    prepared.update(dossier, STANDING_FIELDS)
-    record_handover(dossier, task, user, outcome, note, now, following)
-    log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
-    if not was_issued and dossier.issued_at and event_type != events.ISSUED:
-        # Issued automatically after the last step (no clerk step in the definition).
-        log(None, "dossier.issue", dossier, events.ISSUED)
-    if dossier.status == Dossier.Status.READY_FOR_RETURN:
-        log(None, "dossier.ready_for_return", dossier, events.READY_FOR_RETURN)
-    elif dossier.status == Dossier.Status.AWAITING_PAYMENT:
-        log(None, "dossier.payment_requested", dossier, events.PAYMENT_REQUESTED, amount=dossier.fee_amount)
+    # Nothing below reads what it writes: on PostgreSQL it all goes in one round trip.
+    with prepared.together():
+        prepared.update(dossier, STANDING_FIELDS)
+        record_handover(dossier, task, user, outcome, note, now, following)
+        log(user, f"task.{outcome}", dossier, event_type, note=note, step=task.step_key, outcome=outcome)
+        if not was_issued and dossier.issued_at and event_type != events.ISSUED:
+            # Issued automatically after the last step (no clerk step in the definition).
+            log(None, "dossier.issue", dossier, events.ISSUED)
+        if dossier.status == Dossier.Status.READY_FOR_RETURN:
+            log(None, "dossier.ready_for_return", dossier, events.READY_FOR_RETURN)
+        elif dossier.status == Dossier.Status.AWAITING_PAYMENT:
+            log(None, "dossier.payment_requested", dossier, events.PAYMENT_REQUESTED, amount=dossier.fee_amount)
 
 
 def _supplement_request(task, dossier, user, data, note, now, stage):
