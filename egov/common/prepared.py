@@ -109,7 +109,7 @@ def insert(obj, using=DEFAULT_DB_ALIAS):
     """Write ``obj`` as a new row, as ``obj.save(force_insert=True)`` would for a model
     whose ``save`` adds nothing (the caller runs what it adds) and that no signal watches,
     and return it. The INSERT is compiled once per thread and model."""
-    return _statement(_Insert, obj, (not _inside(),), using, None).run(obj)
+    return _statement(_Insert, obj, (), using, None).run(obj)
 
 
 def update(obj, fields, using=DEFAULT_DB_ALIAS):
@@ -125,34 +125,40 @@ def update(obj, fields, using=DEFAULT_DB_ALIAS):
 
 @contextmanager
 def together(using=DEFAULT_DB_ALIAS):
-    """Writes whose answers nobody reads before the end of the block, sent together.
+    """Writes sent without waiting for each answer.
 
-    On PostgreSQL the block is a pipeline (psycopg): the statements leave without waiting
-    for each answer, and the block waits once, at its end, where an error is raised as
-    Django raises it. That is one wait for the server instead of one per statement (tens of
-    µs on a loopback, more across a network). Elsewhere they run one after the other.
+    On PostgreSQL the block is a pipeline (psycopg): the statements leave one after
+    another and the client waits once, at the end of the block, where an error is raised
+    as Django raises it; a query read inside is answered after a wait of its own. That
+    saves a wait for the server per statement (tens of µs on a loopback, more across a
+    network). Elsewhere the statements run one after the other.
 
-    So that every database behaves alike inside: :func:`insert` does not read back a key
-    the database makes (the object's ``pk`` stays None), and :func:`update` does not check
-    that it found its row; use it for rows the transaction holds locked. A query that reads
-    inside the block is answered correctly, after a wait.
+    Inside, on PostgreSQL, the key the database makes for a row :func:`insert` wrote is set
+    on the object at the end of the block, and :func:`update` does not check that it found
+    its row: use the block for rows the transaction holds locked. And no ORM ``save()`` of
+    a row that exists: Django chooses between UPDATE and INSERT by the row count, which a
+    pipeline knows only at the end (it would try an INSERT and fail on the duplicate key).
     """
     connection = connections[using]
-    depth = getattr(_together, "depth", 0)
-    _together.depth = depth + 1
+    pipelined = connection.vendor == "postgresql" and Pipeline.is_supported()
+    if _inside() or not pipelined:
+        yield  # nested, or a database without pipelines: one statement after the other
+        return
+    connection.ensure_connection()
+    _together.keys = keys = []
     try:
-        if depth == 0 and connection.vendor == "postgresql" and Pipeline.is_supported():
-            connection.ensure_connection()
-            with connection.wrap_database_errors, connection.connection.pipeline():
-                yield
-        else:
+        with connection.wrap_database_errors, connection.connection.pipeline():
             yield
+        for statement, cursor, obj in keys:
+            statement.read_key(cursor, obj)
     finally:
-        _together.depth = depth
+        _together.keys = None
+        for _insert, cursor, _obj in keys:
+            cursor.close()
 
 
 def _inside():
-    return getattr(_together, "depth", 0) > 0
+    return getattr(_together, "keys", None) is not None
 
 
 _together = threading.local()
@@ -175,12 +181,11 @@ class _Insert:
     """Values go through the compiler's own ``pre_save_val`` and ``prepare_value``, the
     returned key through the backend's own fetch, as in Django's ``execute_sql``."""
 
-    def __init__(self, obj, shape, using, connection, _raw):
+    def __init__(self, obj, _shape, using, connection, _raw):
         meta = obj._meta
         self.using, self.connection, self.meta = using, connection, meta
         self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-        [key_wanted] = shape
-        self.returning = meta.db_returning_fields if meta.auto_field and key_wanted else []
+        self.returning = meta.db_returning_fields if meta.auto_field else []
         query = InsertQuery(type(obj))
         query.insert_values(self.fields, [obj])
         self.compiler = compiler = query.get_compiler(using=using)
@@ -196,20 +201,32 @@ class _Insert:
         if not self.valid or any(hasattr(value, "as_sql") for value in values):
             obj.save(force_insert=True, using=self.using)  # an expression is compiled into the text
             return obj
-        ops = self.connection.ops
-        with self.connection.cursor() as cursor:
+        cursor = self.connection.cursor()
+        try:
             cursor.execute(self.sql, values)
-            if not self.returning:
-                row = ()
-            elif self.connection.features.can_return_columns_from_insert:
-                row = ops.fetch_returned_insert_columns(cursor, self.returning_params)
+            keys = getattr(_together, "keys", None)
+            if self.returning and keys is not None:
+                keys.append((self, cursor, obj))  # read at the end of the block, no wait now
+                cursor = None
             else:
-                row = (ops.last_insert_id(cursor, self.meta.db_table, self.meta.pk.column),)
-        for value, field in zip(row, self.returning, strict=True):
-            setattr(obj, field.attname, value)
+                self.read_key(cursor, obj)
+        finally:
+            if cursor is not None:
+                cursor.close()
         obj._state.adding = False
         obj._state.db = self.using
         return obj
+
+    def read_key(self, cursor, obj):
+        ops = self.connection.ops
+        if not self.returning:
+            row = ()
+        elif self.connection.features.can_return_columns_from_insert:
+            row = ops.fetch_returned_insert_columns(cursor, self.returning_params)
+        else:
+            row = (ops.last_insert_id(cursor, self.meta.db_table, self.meta.pk.column),)
+        for value, field in zip(row, self.returning, strict=True):
+            setattr(obj, field.attname, value)
 
 
 class _Update:

@@ -292,7 +292,8 @@ def submit(user, dossier):
 
     with events.one_dispatch():
         flow_for_procedure(spec.code).start.run(dossier=dossier)
-        log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
+        with prepared.together():  # the audit record and the event in one round trip
+            log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier
 
 

@@ -171,7 +171,8 @@ def _apply(task, user, outcome, data, note):
         dossier.status = status_from_tasks(dossier, following, supplement_open=outcome == "supplement")
     if dossier.status == Dossier.Status.READY_FOR_RETURN and dossier.issued_at is None:
         dossier.issued_at = now
-    # Nothing below reads what it writes: on PostgreSQL it all goes in one round trip.
+    # The hand-over's closing writes, on rows locked above, none read back: on PostgreSQL
+    # they leave in one round trip (prepared.together; no ORM save() inside, see there).
     with prepared.together():
         prepared.update(dossier, STANDING_FIELDS)
         record_handover(dossier, task, user, outcome, note, now, following)
