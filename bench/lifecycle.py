@@ -18,12 +18,11 @@ import time
 from contextlib import ExitStack, contextmanager
 from unittest import mock
 
-from django.db import connection, reset_queries, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
 
 from tests.dossiers.helpers import draft_with_papers
 
-from .stats import describe
+from .stats import counting, describe
 
 RUNS = 60
 ROUNDS = 10  # blocks interleaved finely, so that a slow spell of the machine falls on every line
@@ -92,13 +91,11 @@ def measure(function, runs, prepare=lambda: None):
     samples, queries = [], []
     for _ in range(runs):
         prepared = prepare()
-        # The query log keeps 9,000 entries; a full log would count nothing.
-        reset_queries()
-        with CaptureQueriesContext(connection) as captured:
+        with counting(connection) as statements:
             start = time.perf_counter()
             function(prepared)
             samples.append(time.perf_counter() - start)
-        queries.append(len(captured.captured_queries))
+        queries.append(statements.count)
     return samples, queries
 
 
