@@ -196,11 +196,16 @@ class _Insert:
         self.valid = self.sql.count("%s") == len(params) == len(self.fields)
 
     def run(self, obj):
+        # As save() does: a related object not saved yet is an error, not a NULL.
+        obj._prepare_related_fields_for_save(operation_name="save")
         compiler = self.compiler
         values = [compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in self.fields]
-        if not self.valid or any(hasattr(value, "as_sql") for value in values):
-            obj.save(force_insert=True, using=self.using)  # an expression is compiled into the text
+        own_key = self.meta.auto_field is not None and obj.pk is not None
+        if not self.valid or own_key or any(hasattr(value, "as_sql") for value in values):
+            # An expression is compiled into the text; a key the caller chose is written.
+            obj.save(force_insert=True, using=self.using)
             return obj
+        obj._state.db = self.using
         cursor = self.connection.cursor()
         try:
             cursor.execute(self.sql, values)
@@ -213,8 +218,6 @@ class _Insert:
         finally:
             if cursor is not None:
                 cursor.close()
-        obj._state.adding = False
-        obj._state.db = self.using
         return obj
 
     def read_key(self, cursor, obj):
@@ -227,6 +230,7 @@ class _Insert:
             row = (ops.last_insert_id(cursor, self.meta.db_table, self.meta.pk.column),)
         for value, field in zip(row, self.returning, strict=True):
             setattr(obj, field.attname, value)
+        obj._state.adding = False  # saved once its key is known, as save() leaves it
 
 
 class _Update:
@@ -247,7 +251,14 @@ class _Update:
     def run(self, obj, raw):
         connection = self.connection
         if not self.valid or any(hasattr(value, "resolve_expression") for value in raw):
-            obj.save(update_fields=self.names, using=self.using)  # an expression goes into the text
+            # An expression goes into the text. Inside a pipeline save() cannot know its row
+            # count (it would take the row for missing): the queryset's update does not ask.
+            if _inside():
+                type(obj)._base_manager.using(self.using).filter(pk=obj.pk).update(
+                    **dict(zip(self.names, raw, strict=True))
+                )
+            else:
+                obj.save(update_fields=self.names, using=self.using)
             return obj
         values = [
             field.get_db_prep_save(value, connection=connection)

@@ -20,15 +20,14 @@ import logging
 import os
 import queue
 import threading
-import time
 
 logger = logging.getLogger(__name__)
 
 # How long the publisher gathers after the first message before sending. Events reach
 # webhooks and the statistics this much later; under load, many commits share a message.
 LINGER = 0.025
-# Event ids in one merged message; a larger batch is split.
-MAX_MERGED = 500
+# Event ids in one merged message; a larger batch is split, so that several workers share it.
+MAX_MERGED = 100
 # How long a graceful exit waits for the last messages.
 EXIT_WAIT = 5.0
 
@@ -52,11 +51,13 @@ def publish(task, args, kwargs):
 
 
 def merged(messages):
-    """The messages in order, those of a ``merge_lists`` task folded into one whose single
-    argument is the lists joined (kept in order, split at ``MAX_MERGED``)."""
+    """The messages with those of a ``merge_lists`` task folded into one, at the place of
+    the first, whose single argument is their lists joined in order (split at
+    ``MAX_MERGED``). Each task's messages keep their order; different tasks have none to
+    keep (workers take them in parallel)."""
     out, lists = [], {}
     for task, args, kwargs in messages:
-        if getattr(task, "merge_lists", False) and len(args) == 1 and not kwargs:
+        if getattr(task, "merge_lists", False) and len(args) == 1 and isinstance(args[0], list) and not kwargs:
             if task.name not in lists:
                 lists[task.name] = (task, [])
                 out.append(task.name)
@@ -81,6 +82,7 @@ class Publisher:
     def __init__(self, linger=LINGER):
         self.linger = linger
         self._pid = None
+        self._thread = None
         self._guard = threading.Lock()
         self._exit_hook = False
         # A child forked while another thread held the guard would find it held forever.
@@ -91,15 +93,19 @@ class Publisher:
         self._guard = threading.Lock()
 
     def put(self, task, args, kwargs):
-        if self._pid != os.getpid():
+        if self._pid != os.getpid() or not self._thread.is_alive():
             self._start()
         self._queue.put((task, args, kwargs))
 
     def _start(self):
         with self._guard:
             if self._pid == os.getpid():
-                return
-            self._queue = queue.SimpleQueue()
+                if self._thread.is_alive():
+                    return
+                logger.error("the publisher thread had stopped; started again")  # its queue is kept
+            else:
+                self._queue = queue.SimpleQueue()
+            self._wake = threading.Event()
             self._thread = threading.Thread(target=self._run, name="egov-publisher", daemon=True)
             self._thread.start()
             self._pid = os.getpid()
@@ -108,10 +114,11 @@ class Publisher:
                 self._exit_hook = True
 
     def close(self, timeout=EXIT_WAIT):
-        """Send what is gathered and stop the thread (at exit; the tests call it too)."""
+        """Send what is gathered now and stop the thread (at exit; the tests call it too)."""
         if self._pid != os.getpid():
             return
         self._queue.put(self._STOP)
+        self._wake.set()
         self._thread.join(timeout)
         self._pid = None
 
@@ -120,24 +127,32 @@ class Publisher:
         while not stopping:
             batch = [self._queue.get()]
             if batch[0] is not self._STOP:
-                # Sleep through the window rather than wake for each message: a wake-up
-                # takes the interpreter from the request thread.
-                time.sleep(self.linger)
+                # Wait out the window rather than wake for each message: a wake-up takes
+                # the interpreter from the request thread. close() cuts the wait short.
+                self._wake.wait(self.linger)
             while True:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            if self._STOP in batch:
+            if any(item is self._STOP for item in batch):
                 stopping = True
                 batch = [item for item in batch if item is not self._STOP]
-            self._send(batch)
+            try:
+                self._send(batch)
+            except Exception:  # the thread must outlive any batch; the sweeps send what it lost
+                logger.exception("could not publish a batch of %d messages", len(batch))
 
     @staticmethod
     def _send(batch):
         from . import tasks
 
-        for task, args, kwargs in merged(batch):
+        try:
+            messages = list(merged(batch))
+        except Exception:  # a message that cannot be folded goes as it came, with the rest
+            logger.exception("could not fold the messages; sending them one by one")
+            messages = batch
+        for task, args, kwargs in messages:
             try:
                 tasks._send(task, args, kwargs)
             except Exception:  # the thread must outlive any one message; the sweeps retry it

@@ -63,13 +63,31 @@ def test_a_row_with_its_own_key_is_inserted_with_it(demo, dossier):
     assert stored.data == {"code": dossier.code} and stored.dossier_id == dossier.pk and stored.dispatched_at is None
 
 
-def test_the_statement_is_compiled_once_and_each_call_binds_its_own_values(demo, dossier):
+def test_the_statement_is_compiled_once_and_each_call_binds_its_own_values(demo, dossier, monkeypatch):
+    from django.db.models.sql.compiler import SQLInsertCompiler
+
     first = prepared.insert(AuditRecord(action="one", object_repr="một"))
+
+    def refuse(self):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SQLInsertCompiler, "as_sql", refuse)
     with CaptureQueriesContext(connection) as captured:
         second = prepared.insert(AuditRecord(action="two", object_repr="hai"))
     assert len(captured.captured_queries) == 1
     assert AuditRecord.objects.get(pk=first.pk).object_repr == "một"
     assert AuditRecord.objects.get(pk=second.pk).object_repr == "hai"
+
+
+def test_a_key_chosen_by_the_caller_is_written_and_an_unsaved_relation_refused(demo, dossier):
+    prepared.insert(AuditRecord(action="compiled first"))
+    chosen = prepared.insert(AuditRecord(pk=987654, action="with its own key"))
+    assert AuditRecord.objects.get(pk=987654).action == "with its own key" and chosen.pk == 987654
+    from egov.accounts.models import User
+
+    with pytest.raises(ValueError):
+        prepared.insert(AuditRecord(actor=User(username="chưa lưu"), action="refused"))
+    assert not AuditRecord.objects.filter(action="refused").exists()
 
 
 def test_an_update_writes_the_named_fields_and_nothing_else(demo, dossier):
@@ -155,3 +173,12 @@ def test_an_error_sent_together_is_raised_as_django_raises_it_and_nothing_stays(
         prepared.insert(OutboxEvent(pk=taken.pk, type="dossier.accepted", dossier=dossier, data={}))
     assert AuditRecord.objects.count() == before
     assert not AuditRecord.objects.filter(action="lost with the change").exists()
+
+
+def test_an_expression_sent_together_is_written(demo, dossier):
+    before = Dossier.objects.get(pk=dossier.pk).fee_amount
+    with transaction.atomic():
+        with prepared.together():
+            dossier.fee_amount = F("fee_amount") + 7
+            prepared.update(dossier, ["fee_amount"])
+        assert Dossier.objects.get(pk=dossier.pk).fee_amount == before + 7

@@ -28,7 +28,9 @@ def sent(monkeypatch, settings):
         arrived.set()
 
     monkeypatch.setattr(tasks, "_send", record)
-    own = publisher.Publisher(linger=0.05)
+    # A long window: what a test sees does not depend on how fast the machine is; close()
+    # sends at once.
+    own = publisher.Publisher(linger=30)
     monkeypatch.setattr(publisher, "_publisher", own)
     yield log
     own.close()
@@ -57,6 +59,7 @@ def test_nothing_is_published_for_a_change_rolled_back(sent):
 
 
 def test_the_thread_sends_after_its_window_without_being_asked(sent):
+    publisher._publisher.linger = 0.05
     with transaction.atomic():
         enqueue_after_commit(dispatch_events, ["e1"])
     thread = publisher._publisher._thread
@@ -86,9 +89,14 @@ def test_a_failing_send_does_not_stop_the_thread(sent, monkeypatch):
         sent.append((task.name, args, kwargs))
 
     monkeypatch.setattr(tasks, "_send", flaky)
+    publisher._publisher.linger = 0.01
     with transaction.atomic():
         enqueue_after_commit(render_document_task, "doc-1")
-    threading.Event().wait(0.2)
+    for _ in range(500):
+        if calls:
+            break
+        threading.Event().wait(0.01)
+    assert calls == [("doc-1",)] and publisher._publisher._thread.is_alive()
     with transaction.atomic():
         enqueue_after_commit(render_document_task, "doc-2")
     publisher._publisher.close()
@@ -109,3 +117,26 @@ def test_eager_mode_and_workers_publish_at_once(sent, settings, monkeypatch):
     with transaction.atomic():
         enqueue_after_commit(dispatch_events, ["e2"])
     assert sent[-1] == ("egov.integrations.tasks.dispatch_events", (["e2"],), {})
+
+
+def test_a_message_that_cannot_be_folded_goes_as_it_came(sent):
+    with transaction.atomic():
+        enqueue_after_commit(dispatch_events, ["e1"])
+        enqueue_after_commit(dispatch_events, "not a list")
+        enqueue_after_commit(dispatch_events, ["e2"])
+    publisher._publisher.close()
+    assert [args for _name, args, _kw in sent] == [(["e1", "e2"],), ("not a list",)]
+
+
+def test_a_stopped_thread_is_started_again_with_its_queue(sent, monkeypatch):
+    with transaction.atomic():
+        enqueue_after_commit(render_document_task, "doc-1")
+    own = publisher._publisher
+    own._queue.put(own._STOP)  # the thread ends as if it had died, doc-1 sent on its way out
+    own._wake.set()
+    own._thread.join(5)
+    assert not own._thread.is_alive()
+    with transaction.atomic():
+        enqueue_after_commit(render_document_task, "doc-2")
+    own.close()
+    assert [args for _name, args, _kw in sent] == [("doc-1",), ("doc-2",)]
