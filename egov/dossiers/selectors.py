@@ -6,6 +6,8 @@ agency consulted). An API client sees the dossiers it filed. An unknown dossier 
 someone else's dossier look the same: not found.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
@@ -208,6 +210,27 @@ _locked_task = PreparedSelect(
         tuple((None if manages else f"probe-{i}", -2 - i) for i, manages in enumerate(shape)),
         -1000,
     ),
+)
+
+
+def dossier_for_update(pk):
+    """The dossier, locked for a change (call inside a transaction). Every writer of a
+    dossier takes this lock first, then its process, then a task. Compiled once: it runs on
+    every upload, submission and answer."""
+    if not connection.in_atomic_block:  # as Django's select_for_update() would refuse
+        raise TransactionManagementError("dossier_for_update() locks a row: call it inside a transaction.")
+    rows = _locked_dossier((Dossier._meta.pk.to_python(pk),))
+    if not rows:
+        raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+    return rows[0]
+
+
+_locked_dossier = PreparedSelect(
+    build=lambda args: Dossier.objects.filter(pk=args[0]).order_by().select_for_update(),
+    # The key as the database binds it (a hex string where there is no native uuid).
+    params=lambda args: [Dossier._meta.pk.get_db_prep_value(args[0], connection)],
+    shape=lambda args: (),
+    probe=lambda shape: (uuid.UUID(int=1),),
 )
 
 

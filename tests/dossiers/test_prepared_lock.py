@@ -3,10 +3,12 @@ load exactly what the queryset would, apply the same rule of who may act, and fa
 the ORM when the compiled parameters are not where the caller says."""
 
 import datetime
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from egov.agencies.models import Agency
 from egov.common.errors import NotFound
@@ -103,8 +105,24 @@ def test_parameters_out_of_place_fall_back_to_compiling_each_time(demo):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_lock_is_refused_outside_a_transaction(demo, intake_task):
-    from django.db.transaction import TransactionManagementError
-
+def test_the_locks_are_refused_outside_a_transaction(demo, intake_task):
     with pytest.raises(TransactionManagementError):
         selectors.task_for_update(demo["tiepnhan.dongha"], intake_task.pk)
+    with pytest.raises(TransactionManagementError):
+        selectors.dossier_for_update(intake_task.dossier_id)
+
+
+def test_the_dossier_lock_loads_what_the_orm_loads_with_one_compiled_statement(demo):
+    from egov.dossiers.models import Dossier
+
+    citizen = demo["congdan"]
+    draft = draft_with_papers(citizen)
+    with transaction.atomic():
+        assert selectors._locked_dossier._compiled((), connection, "default") is not None  # no ORM fallback
+        locked = selectors.dossier_for_update(draft.pk)
+        locked_by_text = selectors.dossier_for_update(str(draft.pk))
+    reference = Dossier.objects.get(pk=draft.pk)
+    assert _values(locked) == _values(reference) == _values(locked_by_text)
+    assert isinstance(locked.data, dict) and locked.data == reference.data
+    with pytest.raises(Dossier.DoesNotExist), transaction.atomic():
+        selectors.dossier_for_update(uuid.uuid4())

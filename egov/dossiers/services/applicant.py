@@ -12,7 +12,7 @@ from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from ..models import Dossier, Payment
-from ..selectors import is_applicant_side, open_supplement
+from ..selectors import dossier_for_update, is_applicant_side, open_supplement
 from . import clock
 from .applying import _clean
 from .common import log, status_from_tasks
@@ -23,7 +23,7 @@ def _locked(dossier):
     """The dossier reloaded under its row lock, then its process under viewflow's lock: the
     order every writer of a dossier follows (egov.dossiers.selectors.task_for_update)."""
     with transaction.atomic(), memo.one_look():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier = dossier_for_update(dossier.pk)
         with dossier.process.flow_class.lock(dossier.process.pk):
             yield dossier
 
@@ -85,7 +85,7 @@ def withdraw(user, dossier, reason=""):
     if not is_applicant_side(user, dossier):
         raise NotAllowed()
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier = dossier_for_update(dossier.pk)
         if dossier.status == Dossier.Status.DRAFT:
             raise InvalidInput(_("A draft is not submitted; delete it instead."), code="draft")
         if not dossier.is_open or dossier.status == Dossier.Status.READY_FOR_RETURN:

@@ -16,7 +16,7 @@ from egov.integrations import events
 
 from ..codes import allocate_code
 from ..models import Attachment, Channel, Dossier, Payment
-from ..selectors import current_attachments, is_applicant_side
+from ..selectors import current_attachments, dossier_for_update, is_applicant_side
 from ..uploads import check_upload
 from .common import log
 
@@ -158,7 +158,7 @@ def _check_editable(user, dossier):
 @transaction.atomic
 def update_draft(user, dossier, data):
     """Merge ``data`` into the draft's form values (a value of null clears a field)."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = dossier_for_update(dossier.pk)
     _check_editable(user, dossier)
     if not isinstance(data, dict):
         raise InvalidInput(errors={"data": [_("Form data must be an object of field values.")]})
@@ -173,7 +173,7 @@ def update_draft(user, dossier, data):
 @transaction.atomic
 def add_attachment(user, dossier, document_key, uploaded):
     """Attach a paper to a draft, or to a dossier whose applicant was asked to supplement it."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = dossier_for_update(dossier.pk)
     if not is_applicant_side(user, dossier):
         raise NotAllowed()
     if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.SUPPLEMENT_REQUESTED):
@@ -254,7 +254,7 @@ SUBMISSION_FIELDS = [
 @memo.one_look()  # one read of the shared cache's generation for the whole submission
 def submit(user, dossier):
     """Submit a complete draft: it gets its code and waits for intake."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = dossier_for_update(dossier.pk)
     if dossier.applicant_id == user.pk:
         dossier.applicant = user  # the citizen filing for themselves: no need to read them again
     _check_editable(user, dossier)
@@ -300,7 +300,7 @@ def submit(user, dossier):
 @transaction.atomic
 def remove_attachment(user, dossier, attachment_id):
     """Take a paper off a draft (the file is deleted: it was never part of a submitted dossier)."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = dossier_for_update(dossier.pk)
     _check_editable(user, dossier)
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None:

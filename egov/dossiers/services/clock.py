@@ -16,7 +16,8 @@ from egov.common.errors import InvalidInput, NotAllowed
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
-from ..models import ClockPause, Dossier
+from ..models import ClockPause
+from ..selectors import dossier_for_update
 from .common import log
 
 
@@ -57,7 +58,7 @@ def judge(dossier, moment):
 @transaction.atomic
 def apologise(user, dossier, new_due_at, reason):
     """The apology and new date (Mẫu 04), by the head of the deciding agency; once only."""
-    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    dossier = dossier_for_update(dossier.pk)
     if not (
         has_role(user, Role.APPROVER, dossier.deciding_agency_id)
         or has_role(user, Role.CENTER_MANAGER, dossier.receiving_agency_id)
