@@ -62,7 +62,7 @@ RECORDS = [
     "egov.audit.services.record",
     "egov.dossiers.services.handling.record_handover",
     "egov.integrations.events.emit",
-    "egov.common.tasks._send",
+    "egov.common.publisher._send",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Hot statements compiled once and run again with new values: a select and an insert.
+"""Hot statements compiled once and run again with new values: a select, inserts, updates.
 
 Django compiles every query it runs: for a select that joins three wide tables this costs
 several times what the database spends on it (0.8 ms of Python against 0.1 ms of SQLite
@@ -27,7 +27,6 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Q
 from django.db.models.query import get_related_populators
 from django.db.models.sql import InsertQuery, UpdateQuery
-from psycopg import Pipeline
 
 
 class PreparedSelect:
@@ -104,7 +103,6 @@ class _Statement:
         return instances
 
 
-
 def insert(obj, using=DEFAULT_DB_ALIAS):
     """Write ``obj`` as a new row, as ``obj.save(force_insert=True)`` would for a model
     whose ``save`` adds nothing (the caller runs what it adds) and that no signal watches,
@@ -140,8 +138,7 @@ def together(using=DEFAULT_DB_ALIAS):
     pipeline knows only at the end (it would try an INSERT and fail on the duplicate key).
     """
     connection = connections[using]
-    pipelined = connection.vendor == "postgresql" and Pipeline.is_supported()
-    if _inside() or not pipelined:
+    if _inside() or not _pipelines(connection):
         yield  # nested, or a database without pipelines: one statement after the other
         return
     connection.ensure_connection()
@@ -159,6 +156,14 @@ def together(using=DEFAULT_DB_ALIAS):
 
 def _inside():
     return getattr(_together, "keys", None) is not None
+
+
+def _pipelines(connection):
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg import Pipeline  # the PostgreSQL driver, only where it is the database's
+
+    return Pipeline.is_supported()
 
 
 _together = threading.local()

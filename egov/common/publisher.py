@@ -42,12 +42,18 @@ def publish_at_once():
 
 def publish(task, args, kwargs):
     """Send ``task(*args, **kwargs)``, now or from the background thread."""
-    from . import tasks
-
     if _at_once or task.app.conf.task_always_eager:
-        tasks._send(task, args, kwargs)
+        _send(task, args, kwargs)
     else:
         _publisher.put(task, args, kwargs)
+
+
+def _send(task, args, kwargs):
+    """The one place that talks to the broker."""
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except Exception:  # a broker outage must not fail the caller; the sweeps pick it up
+        logger.warning("could not queue %s; the periodic sweep will retry", task.name, exc_info=True)
 
 
 def merged(messages):
@@ -145,18 +151,13 @@ class Publisher:
 
     @staticmethod
     def _send(batch):
-        from . import tasks
-
         try:
             messages = list(merged(batch))
         except Exception:  # a message that cannot be folded goes as it came, with the rest
             logger.exception("could not fold the messages; sending them one by one")
             messages = batch
         for task, args, kwargs in messages:
-            try:
-                tasks._send(task, args, kwargs)
-            except Exception:  # the thread must outlive any one message; the sweeps retry it
-                logger.exception("could not publish %s", task.name)
+            _send(task, args, kwargs)
 
 
 _publisher = Publisher()

@@ -16,13 +16,3 @@ from .publisher import publish
 def enqueue_after_commit(task, *args, **kwargs):
     transaction.on_commit(partial(publish, task, args, kwargs))
 
-
-def _send(task, args, kwargs):
-    try:
-        task.apply_async(args=args, kwargs=kwargs)
-    except Exception:  # a broker outage must not fail the request; the sweeps pick it up
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "could not queue %s; the periodic sweep will retry", task.name, exc_info=True
-        )

@@ -1,7 +1,7 @@
 """Messages leave from the publisher's thread after the commit (egov/common/publisher.py):
 in order, the events of several commits folded into one message, nothing lost at a graceful
 exit, and a failing broker never stops the thread. What reaches the broker is recorded at
-``egov.common.tasks._send``, the one place that talks to it; the real worker test
+``egov.common.publisher._send``, the one place that talks to it; the real worker test
 (test_real_worker.py) runs the whole path against Redis."""
 
 import threading
@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import transaction
 
-from egov.common import publisher, tasks
+from egov.common import publisher
 from egov.common.tasks import enqueue_after_commit
 from egov.documents.tasks import render_document_task
 from egov.integrations.tasks import dispatch_events
@@ -27,7 +27,7 @@ def sent(monkeypatch, settings):
         log.append((task.name, args, kwargs))
         arrived.set()
 
-    monkeypatch.setattr(tasks, "_send", record)
+    monkeypatch.setattr(publisher, "_send", record)
     # A long window: what a test sees does not depend on how fast the machine is; close()
     # sends at once.
     own = publisher.Publisher(linger=30)
@@ -88,7 +88,7 @@ def test_a_failing_send_does_not_stop_the_thread(sent, monkeypatch):
             raise ConnectionError("broker down")
         sent.append((task.name, args, kwargs))
 
-    monkeypatch.setattr(tasks, "_send", flaky)
+    monkeypatch.setattr(publisher, "_send", flaky)
     publisher._publisher.linger = 0.01
     with transaction.atomic():
         enqueue_after_commit(render_document_task, "doc-1")

@@ -78,8 +78,6 @@ def answer_supplement(user, dossier, data=None, note=""):
         return dossier
 
 
-
-
 def withdraw(user, dossier, reason=""):
     """The applicant stops the dossier wherever it stands (a stop-processing notice follows)."""
     if not is_applicant_side(user, dossier):
