@@ -9,7 +9,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings.base")
 
@@ -25,6 +25,23 @@ def _publish_at_once(**kwargs):
     from egov.common.publisher import publish_at_once
 
     publish_at_once()
+
+
+@worker_ready.connect
+def _start_outbox_relay(**kwargs):
+    """Every worker relays the outbox's new events to their consumers
+    (egov/integrations/relay.py); web processes only write them."""
+    from egov.integrations.relay import start_relay
+
+    start_relay()
+
+
+@worker_shutdown.connect
+def _stop_outbox_relay(**kwargs):
+    from egov.integrations.relay import stop_relay
+
+    stop_relay()
+
 
 app.conf.beat_schedule = {
     # viewflow timers (step budgets) and the dossier deadline sweep

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from egov.audit.services import _jsonable
 from egov.common.prepared import insert
 
+from . import relay
 from .models import OutboxEvent
 
 # The engine's event types. Consumers match on these names; they never change meaning.
@@ -46,6 +47,8 @@ def emit(event_type, dossier=None, actor=None, **data):
         raise ValueError(f"unknown event type {event_type!r}")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data)))
+    if relay.active():
+        return event  # a worker's relay takes it from the outbox once this commits
     batch = getattr(_batch, "ids", None)
     if batch is not None:
         batch.append(str(event.pk))
@@ -59,7 +62,8 @@ _batch = threading.local()
 
 @contextmanager
 def one_dispatch():
-    """Events emitted inside reach their consumers in one queued message after commit.
+    """Events emitted inside reach their consumers in one queued message after commit, where
+    the transaction queues its own events (no relay: egov/integrations/relay.py).
 
     A hand-over emits one to three events; queueing a message costs the broker's round
     trip each. The order of events is kept. Nested uses share the outermost batch.

@@ -30,12 +30,22 @@ class OutboxEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     # Set once every consumer (documents, …) has handled the event; the sweep re-sends the rest.
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, db_index=True)
+    # Set when the outbox relay queued the event for its consumers (egov/integrations/relay.py).
+    relayed_at = models.DateTimeField(_("relayed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["occurred_at"]
-        indexes = [models.Index(fields=["dossier", "occurred_at"], name="event_dossier_idx")]
+        indexes = [
+            models.Index(fields=["dossier", "occurred_at"], name="event_dossier_idx"),
+            # What the relay polls for: only the events no relay has taken yet, a handful.
+            models.Index(
+                fields=["occurred_at"],
+                name="event_unrelayed_idx",
+                condition=models.Q(relayed_at__isnull=True, dispatched_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.type} {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -14,26 +14,8 @@ from egov.common.tasks import enqueue_after_commit
 from egov.documents.tasks import render_document_task
 from egov.integrations.tasks import dispatch_events
 
-# Real commits: the messages leave at commit.
+# Real commits: the messages leave at commit. ``sent``: tests/integrations/conftest.py.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sent(monkeypatch, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    log, arrived = [], threading.Event()
-
-    def record(task, args, kwargs):
-        log.append((task.name, args, kwargs))
-        arrived.set()
-
-    monkeypatch.setattr(publisher, "_send", record)
-    # A long window: what a test sees does not depend on how fast the machine is; close()
-    # sends at once.
-    own = publisher.Publisher(linger=30)
-    monkeypatch.setattr(publisher, "_publisher", own)
-    yield log
-    own.close()
 
 
 def test_commits_in_one_window_share_one_dispatch_message_in_order(sent):
