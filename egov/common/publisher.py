@@ -3,8 +3,10 @@
 Publishing a Celery message costs Celery's own work (about 0.2 ms) and a round trip to the
 broker; with the broker down, kombu's connection retries. A request whose change has
 committed should wait for none of that. So at commit a web process hands its messages to
-this process's publisher, which sends what has gathered within ``LINGER``: the events of
-many commits leave as one ``dispatch_events`` message (tasks marked ``merge_lists``).
+this process's publisher, which sends what has gathered within ``LINGER``: the messages of
+a ``merge_lists`` task from many commits leave as one. (Events do not come this way: the
+outbox relay that every worker runs takes them, egov/integrations/relay.py, except where
+transactions queue their own.)
 
 Nothing is lost when a process dies with messages in hand: each one names a durable row
 (an outbox event, a document to render, a webhook delivery, a notification) that a
