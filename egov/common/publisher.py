@@ -54,10 +54,15 @@ def publish(task, args, kwargs):
         _publisher.put(task, args, kwargs)
 
 
+def send(task, args, kwargs):
+    """The one place that talks to the broker; a failure is raised to the caller (the outbox
+    relay gives its claim back on one)."""
+    task.apply_async(args=args, kwargs=kwargs)
+
+
 def _send(task, args, kwargs):
-    """The one place that talks to the broker."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        send(task, args, kwargs)
     except Exception:  # a broker outage must not fail the caller; the sweeps pick it up
         logger.warning("could not queue %s; the periodic sweep will retry", task.name, exc_info=True)
 

@@ -3,6 +3,8 @@
 import threading
 from contextlib import contextmanager
 
+from django.utils import timezone
+
 from egov.audit.services import _jsonable
 from egov.common.prepared import insert
 
@@ -46,9 +48,11 @@ def emit(event_type, dossier=None, actor=None, **data):
     if event_type not in ALL:
         raise ValueError(f"unknown event type {event_type!r}")
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data)))
-    if relay.active():
-        return event  # a worker's relay takes it from the outbox once this commits
+    if relay.active():  # a worker's relay takes it from the outbox once this commits
+        return insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data)))
+    # Queued by this transaction itself: marked relayed, so that no relay queues it again.
+    event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data),
+                               relayed_at=timezone.now()))  # fmt: skip
     batch = getattr(_batch, "ids", None)
     if batch is not None:
         batch.append(str(event.pk))

@@ -17,8 +17,9 @@ def dispatch_event(event_id):
 # merge_lists: the publisher folds the messages of several commits into one (publisher.py).
 @shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True, merge_lists=True)
 def dispatch_events(event_ids):
-    """The events of one or more transactions, in order (egov.integrations.events.one_dispatch).
-    An event whose consumers fail is retried on its own, so it holds up none of the others."""
+    """Events in order: a relay's claim (egov/integrations/relay.py), or the events of one or
+    more transactions that queued their own (egov.integrations.events.one_dispatch). An event
+    whose consumers fail is retried on its own, so it holds up none of the others."""
     from egov.common.tasks import enqueue_after_commit
 
     from .dispatch import dispatch
@@ -33,8 +34,18 @@ def dispatch_events(event_ids):
 
 @shared_task(name="egov.integrations.tasks.redispatch_events", ignore_result=True)
 def redispatch_events():
+    """Every minute: events whose message was lost or whose consumers failed."""
+    from django.conf import settings
+
     from .dispatch import dispatch, undispatched
 
+    if settings.EGOV_OUTBOX_RELAY and (unrelayed := undispatched().filter(relayed_at__isnull=True).count()):
+        # Taken here, so not lost; but events should reach the consumers within a second.
+        logger.error(
+            "%d events waited over a minute for the outbox relay: is a Celery worker running, "
+            "and what does its log say? (egov/integrations/relay.py)",
+            unrelayed,
+        )
     for event_id in undispatched().order_by("occurred_at").values_list("pk", flat=True)[:500]:
         dispatch(event_id)
 

@@ -135,15 +135,25 @@ def on_event(event):
             enqueue_after_commit(deliver_webhook, delivery.pk)
 
 
-def _earlier_undelivered(delivery):
-    """Deliveries of older events of the same dossier to the same subscriber still on their way."""
-    if delivery.event.dossier_id is None:
-        return WebhookDelivery.objects.none()
-    return WebhookDelivery.objects.filter(
-        subscription=delivery.subscription_id,
-        event__dossier_id=delivery.event.dossier_id,
-        event__occurred_at__lt=delivery.event.occurred_at,
-        status=WebhookDelivery.Status.PENDING,
+def _earlier_on_their_way(delivery):
+    """Whether older events of the same dossier are still on their way to this subscriber:
+    a delivery pending, or an event its consumers have not had yet (workers take events in
+    parallel, so an older event's delivery may not be made yet)."""
+    from .models import OutboxEvent
+
+    event = delivery.event
+    if event.dossier_id is None:
+        return False
+    return (
+        WebhookDelivery.objects.filter(
+            subscription=delivery.subscription_id,
+            event__dossier_id=event.dossier_id,
+            event__occurred_at__lt=event.occurred_at,
+            status=WebhookDelivery.Status.PENDING,
+        ).exists()
+        or OutboxEvent.objects.filter(
+            dossier_id=event.dossier_id, occurred_at__lt=event.occurred_at, dispatched_at__isnull=True
+        ).exists()
     )
 
 
@@ -166,7 +176,7 @@ def deliver(delivery_id):
         subscription = delivery.subscription
         if not subscription.active:
             return delivery
-        if _earlier_undelivered(delivery).exists():
+        if _earlier_on_their_way(delivery):
             # Keep the order per dossier: this one waits for the older ones.
             delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=5)
             delivery.save(update_fields=["next_attempt_at"])

@@ -8,7 +8,7 @@ from egov.common import publisher
 @pytest.fixture
 def sent(monkeypatch, settings):
     """Messages leave through the process's publisher, as in production, and what reaches
-    the broker is recorded instead of sent (``egov.common.publisher._send``)."""
+    the broker is recorded instead of sent (``egov.common.publisher.send``)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     log, arrived = [], threading.Event()
 
@@ -16,7 +16,7 @@ def sent(monkeypatch, settings):
         log.append((task.name, args, kwargs))
         arrived.set()
 
-    monkeypatch.setattr(publisher, "_send", record)
+    monkeypatch.setattr(publisher, "send", record)
     # A long window: what a test sees does not depend on how fast the machine is; close()
     # sends at once.
     own = publisher.Publisher(linger=30)

@@ -1,7 +1,7 @@
 """Messages leave from the publisher's thread after the commit (egov/common/publisher.py):
 in order, the events of several commits folded into one message, nothing lost at a graceful
 exit, and a failing broker never stops the thread. What reaches the broker is recorded at
-``egov.common.publisher._send``, the one place that talks to it; the real worker test
+``egov.common.publisher.send``, the one place that talks to it; the real worker test
 (test_real_worker.py) runs the whole path against Redis."""
 
 import threading
@@ -70,7 +70,7 @@ def test_a_failing_send_does_not_stop_the_thread(sent, monkeypatch):
             raise ConnectionError("broker down")
         sent.append((task.name, args, kwargs))
 
-    monkeypatch.setattr(publisher, "_send", flaky)
+    monkeypatch.setattr(publisher, "send", flaky)
     publisher._publisher.linger = 0.01
     with transaction.atomic():
         enqueue_after_commit(render_document_task, "doc-1")

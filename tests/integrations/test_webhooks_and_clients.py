@@ -126,6 +126,28 @@ def test_receiver_down_then_back_gets_everything_in_order(demo, receiver, run_af
     assert WebhookDelivery.objects.filter(status="delivered").count() == pending
 
 
+def test_an_event_waits_for_an_older_one_not_handed_to_the_consumers_yet(demo, receiver):
+    """Workers take events in parallel: a newer event's delivery may be made before an older
+    one's. It waits until the older event has been through its consumers."""
+    from egov.integrations import webhooks
+    from egov.integrations.models import OutboxEvent
+    from tests.dossiers.helpers import draft_with_papers
+
+    _client, _key, subscription = national_portal(receiver)
+    dossier = draft_with_papers(demo["congdan"])
+    now = timezone.now()
+    older = OutboxEvent.objects.create(type="dossier.submitted", dossier=dossier, occurred_at=now)
+    newer = OutboxEvent.objects.create(type="dossier.accepted", dossier=dossier, dispatched_at=now,
+                                       occurred_at=now + datetime.timedelta(milliseconds=5))  # fmt: skip
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event=newer)
+    webhooks.deliver(delivery.pk)
+    delivery.refresh_from_db()
+    assert receiver.received == [] and delivery.status == "pending" and delivery.next_attempt_at > now
+    OutboxEvent.objects.filter(pk=older.pk).update(dispatched_at=timezone.now())
+    webhooks.deliver(delivery.pk)
+    assert [d["event"]["id"] for d in receiver.received] == [str(newer.pk)]
+
+
 def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_after_commit, settings):
     from django.core import mail
 

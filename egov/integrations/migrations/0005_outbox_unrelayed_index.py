@@ -1,6 +1,5 @@
-"""The outbox relay (egov/integrations/relay.py): each event records when a relay queued it,
-and the relay polls a partial index of the events none has taken yet. Events written before
-this migration and not dispatched are relayed once; the others are not in the index."""
+"""The relay polls a partial index of the events no relay has taken yet. Events written
+before the relay and not dispatched are relayed once; the others are not in the index."""
 
 from django.db import migrations, models
 
@@ -11,15 +10,10 @@ class Migration(migrations.Migration):
     atomic = False  # the index is built without blocking writes on PostgreSQL
 
     dependencies = [
-        ("integrations", "0003_apiclient_apikey_webhooksubscription_webhookdelivery"),
+        ("integrations", "0004_outboxevent_relayed_at"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="outboxevent",
-            name="relayed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="relayed at"),
-        ),
         AddIndexWithoutLocking(
             model_name="outboxevent",
             index=models.Index(
