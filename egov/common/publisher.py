@@ -44,11 +44,16 @@ def publish_at_once():
     _at_once = True
 
 
+def eager():
+    """Whether tasks run in-process when queued (the tests). Django's setting, which Celery's
+    configuration reads (egov/celery.py): asking Celery (``app.conf.task_always_eager``)
+    walks its namespaced lookups, 25 µs on every commit."""
+    return getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+
+
 def publish(task, args, kwargs):
     """Send ``task(*args, **kwargs)``, now or from the background thread."""
-    # Django's setting, which Celery's configuration reads (egov/celery.py): asking Celery
-    # (task.app.conf.task_always_eager) walks its namespaced lookups, 25 µs on every commit.
-    if _at_once or getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+    if _at_once or eager():
         _send(task, args, kwargs)
     else:
         _publisher.put(task, args, kwargs)
@@ -156,12 +161,12 @@ class Publisher:
                 stopping = True
                 batch = [item for item in batch if item is not self._STOP]
             try:
-                self._send(batch)
+                self._send_batch(batch)
             except Exception:  # the thread must outlive any batch; the sweeps send what it lost
                 logger.exception("could not publish a batch of %d messages", len(batch))
 
     @staticmethod
-    def _send(batch):
+    def _send_batch(batch):
         try:
             messages = list(merged(batch))
         except Exception:  # a message that cannot be folded goes as it came, with the rest

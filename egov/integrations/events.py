@@ -48,11 +48,13 @@ def emit(event_type, dossier=None, actor=None, **data):
     if event_type not in ALL:
         raise ValueError(f"unknown event type {event_type!r}")
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    if relay.active():  # a worker's relay takes it from the outbox once this commits
-        return insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data)))
-    # Queued by this transaction itself: marked relayed, so that no relay queues it again.
+    by_relay = relay.active()
+    # Queued by this transaction itself (no relay): marked relayed, so that no relay queues it again.
+    relayed_at = None if by_relay else timezone.now()
     event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data),
-                               relayed_at=timezone.now()))  # fmt: skip
+                               relayed_at=relayed_at))  # fmt: skip
+    if by_relay:
+        return event  # a worker's relay takes it from the outbox once this commits
     batch = getattr(_batch, "ids", None)
     if batch is not None:
         batch.append(str(event.pk))

@@ -37,7 +37,7 @@ MAX_BACKOFF = 5.0
 def active():
     """Whether events reach their consumers through the relay rather than a message queued by
     the transaction that wrote them."""
-    return settings.EGOV_OUTBOX_RELAY and not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)
+    return settings.EGOV_OUTBOX_RELAY and not publisher.eager()
 
 
 def relay_once(limit=publisher.MAX_MERGED):

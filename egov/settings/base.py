@@ -228,8 +228,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Một Cửa <no-repl
 # Embedded default: a file-system broker in var/, so a worker runs beside the web server
 # without any service. Production: CELERY_BROKER_URL=redis://...
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # Messages written whole (egov/common/filesystem_broker.py).
+    CELERY_BROKER_TRANSPORT = "egov.common.filesystem_broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
@@ -237,14 +240,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
         # Every 0.1 s, not kombu's 1 s: a receipt is ready about a second sooner after the
-        # desk accepts. Messages are written whole (egov/common/filesystem_broker.py).
+        # desk accepts.
         "polling_interval": 0.1,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
-if CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT = "egov.common.filesystem_broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
