@@ -11,7 +11,8 @@ class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["type"]
     search_fields = ["dossier__code", "type"]
     date_hierarchy = "occurred_at"
-    readonly_fields = ["id", "type", "occurred_at", "dossier", "actor", "data"]
+    # When the relay took it and when its consumers were done: where a stuck event stands.
+    readonly_fields = ["id", "type", "occurred_at", "dossier", "actor", "data", "relayed_at", "dispatched_at"]
     show_full_result_count = False
 
 
