@@ -9,22 +9,13 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init, worker_ready, worker_shutdown
+from celery.signals import worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings.base")
 
 app = Celery("egov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@worker_init.connect
-def _publish_at_once(**kwargs):
-    """A worker's own messages are on nobody's request: it sends them itself, at once
-    (egov/common/publisher.py)."""
-    from egov.common.publisher import publish_at_once
-
-    publish_at_once()
 
 
 @worker_ready.connect
@@ -46,9 +37,11 @@ def _stop_outbox_relay(**kwargs):
 app.conf.beat_schedule = {
     # viewflow timers (step budgets) and the dossier deadline sweep
     "fire-due-timers": {"task": "egov.dossiers.tasks.fire_due_timers", "schedule": 60.0},
-    # events whose consumers did not run (a worker died, the broker was down)
+    # claims of the outbox relay that did not end in a dispatch go back to it
     "redispatch-events": {"task": "egov.integrations.tasks.redispatch_events", "schedule": 60.0},
     "deliver-due-webhooks": {"task": "egov.integrations.tasks.deliver_due_webhooks", "schedule": 60.0},
+    # this year's and next year's holidays, before a due date needs them
+    "seed-calendar": {"task": "egov.calendar.tasks.seed_coming_years", "schedule": crontab(hour=1, minute=0)},
     "render-stalled-documents": {"task": "egov.documents.tasks.render_stalled_documents", "schedule": 300.0},
     "seal-audit-trail": {"task": "egov.audit.tasks.seal_audit_trail", "schedule": 60.0},
     "send-due-notifications": {"task": "egov.notifications.tasks.send_due_notifications", "schedule": 60.0},

@@ -1,18 +1,16 @@
 import pytest
 from rest_framework.test import APIClient
 
-from egov.calendar.services import forget_seeded_years
-from egov.common.memo import forget_all
+from egov.catalog.models import pinned_spec
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process_memory():
-    # Each test starts from its own database: the process-wide memos must too.
-    forget_seeded_years()
-    forget_all()
+def _fresh_pinned_versions():
+    # Each test starts from its own database, where version ids are used again: the process's
+    # parsed versions (keyed on the id, as in production where an id is never reused) too.
+    pinned_spec.cache_clear()
     yield
-    forget_seeded_years()
-    forget_all()
+    pinned_spec.cache_clear()
 
 
 @pytest.fixture

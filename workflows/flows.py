@@ -1,53 +1,35 @@
 """The generic procedure flow: one fixed graph that runs every procedure.
 
 The graph never changes; what happens at each node comes from the procedure version the
-dossier pinned when it was created. An officer's decision (the outcome of a task) is
-recorded on the task by the service layer before it completes, and each task routes on
-its own outcome and the process's position as it completes (``route`` below is drawn
-once; intake, a step and the payment decide it themselves, only the join after
-consultations goes through a gateway)::
+dossier pinned. Where a task lands is decided by the placement methods below; where the
+dossier goes when a task completes is decided by :mod:`workflows.routing` (the service
+layer records the officer's outcome and moves the position first)::
 
-    submit ─▶ intake ─┬─ accept ───────────────────────────▶ route
-                      ├─ supplement ─▶ awaiting applicant ─▶ intake
-                      └─ refuse / redirect ───────────────▶ end
+    start ─▶ intake ─┬─ accept ─────────────────────────────▶ onward
+                     ├─ supplement ─▶ await_intake_supplement ─▶ intake
+                     └─ refuse / redirect ───────────────────▶ end
 
-    route ─┬─ a handling step ─▶ step ─┬─ forward / approve / send_back / issue ─▶ route
-           │                           ├─ supplement ─▶ awaiting applicant ─▶ step
-           │                           └─ reject ─────────────────────────────────▶ end
-           ├─ a consultation ─▶ one task per partner agency ─▶ join ─▶ route
-           ├─ a fee to pay ───▶ payment ─▶ route
-           └─ done ───────────▶ return of the result ─▶ end
+    onward ─┬─ a fee due ───────▶ payment ─▶ onward
+            ├─ a handling step ─▶ step ─┬─ forward / approve / send_back / issue ─▶ onward
+            │                           ├─ supplement ─▶ await_supplement ─▶ step
+            │                           └─ reject ─────────────────────────────▶ end
+            ├─ a consultation ──▶ consult_split ─▶ consult (one per partner) ─▶ consult_join ─▶ route ─▶ onward
+            └─ done ────────────▶ return_result ─▶ end
 
 Withdrawal cancels the process wherever it stands (``ProcedureFlow.instance.cancel``).
 """
 
+from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from egov.accounts.roles import Role
 from egov.agencies.models import Agency
 from egov.calendar.clock import WorkingCalendar
+from egov.common.vocabulary import Role
 
 from .models import DossierProcess, DossierTask
 from .nodes import ConsultSplit, DossierStart, HumanTask
-from .routing import Move, next_move
-
-
-def _moves_to(move):
-    return lambda activation: next_move(activation.process) == move
-
-
-def _onward(node, *, fee=True):
-    """``node``'s cases for where the dossier goes next, in the order of workflows/routing.py:
-    a fee due, the next step, a consultation, else the return of the result (``fee=False``
-    after the payment itself)."""
-    if fee:
-        node = node.Case(this.payment, _moves_to(Move.PAYMENT))
-    return (
-        node.Case(this.step, _moves_to(Move.STEP))
-        .Case(this.consult_split, _moves_to(Move.CONSULT))
-        .Default(this.return_result)
-    )
+from .routing import Move, Routing, onward_is
 
 
 class ProcedureFlow(flow.Flow):
@@ -58,34 +40,31 @@ class ProcedureFlow(flow.Flow):
     lock_impl = lock.SelectForUpdateLock(nowait=False)
 
     process_title = "Procedure"
+    routing = Routing()
 
     start = DossierStart(this.start_process).Next(this.intake)
 
-    # Each task routes the dossier on itself as it completes (``Case``/``Default``, see
-    # workflows/nodes.py): no gateway task between two officers.
-    intake = _onward(
-        HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
-        .Case(this.await_intake_supplement, lambda a: a.task.outcome == "supplement")
-        .Case(this.end, lambda a: a.task.outcome in ("refuse", "redirect"))
-    )
+    intake = HumanTask(DossierTask.Kind.INTAKE, this.place_intake)
     await_intake_supplement = flow.Handle().Next(this.intake)
 
-    step = _onward(
-        HumanTask(DossierTask.Kind.STEP, this.place_step)
-        .Case(this.await_supplement, lambda a: a.task.outcome == "supplement")
-        .Case(this.end, lambda a: a.task.outcome == "reject")
-    )
+    step = HumanTask(DossierTask.Kind.STEP, this.place_step)
     await_supplement = flow.Handle().Next(this.step)
 
-    consult_split = ConsultSplit(this.consult_entries).Next(this.consult)
-    consult = HumanTask(DossierTask.Kind.CONSULT, this.place_consult).Next(this.consult_join)
-    # A join completes as a gateway of its own; the route after it is one more.
+    consult_split = ConsultSplit().Next(this.consult)
+    consult = HumanTask(DossierTask.Kind.CONSULT, this.place_consult)
     consult_join = flow.Join().Next(this.route)
-    route = _onward(flow.Switch())
+    # After the join, a gateway of viewflow's own routes on (a consultation is rare; a
+    # hand-over between two officers needs none, see workflows/nodes.py).
+    route = (
+        flow.Switch()
+        .Case(this.payment, onward_is(Move.PAYMENT))
+        .Case(this.step, onward_is(Move.STEP))
+        .Case(this.consult_split, onward_is(Move.CONSULT))
+        .Default(this.return_result)
+    )
 
-    payment = _onward(HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk), fee=False)
-
-    return_result = HumanTask(DossierTask.Kind.RETURN, this.place_at_desk).Next(this.end)
+    payment = HumanTask(DossierTask.Kind.PAYMENT, this.place_at_desk)
+    return_result = HumanTask(DossierTask.Kind.RETURN, this.place_at_desk)
 
     end = flow.End()
 
@@ -111,7 +90,7 @@ class ProcedureFlow(flow.Flow):
     def place_step(self, activation):
         process = activation.process
         dossier = process.dossier
-        step = dossier.spec.steps[process.step_index]
+        step = self.routing.steps(process)[process.step_index]
         agency = agency_for(dossier, step.at)
         return {
             "dossier": dossier,
@@ -122,14 +101,15 @@ class ProcedureFlow(flow.Flow):
             "due_at": budget_deadline(agency, step.budget_hours),
         }
 
-    def consult_entries(self, activation):
+    def consultations(self, activation):
+        """The partner agencies the current step consults: one consult task each."""
         process = activation.process
-        return process.dossier.spec.steps[process.step_index].consultations
+        return self.routing.steps(process)[process.step_index].consultations
 
     def place_consult(self, activation):
         process = activation.process
         dossier = process.dossier
-        step = dossier.spec.steps[process.step_index]
+        step = self.routing.steps(process)[process.step_index]
         agency = Agency.objects.get(code=activation.task.data["agency"])
         return {
             "dossier": dossier,
@@ -152,6 +132,4 @@ def agency_for(dossier, at):
 def budget_deadline(agency, hours):
     if not hours:
         return None
-    from django.utils import timezone
-
     return WorkingCalendar.for_agency(agency).budget_deadline(timezone.now(), hours)

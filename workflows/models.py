@@ -23,11 +23,6 @@ class DossierProcess(AbstractProcess):
     # on the outcome of the task completing (written on the task).
     step_index = models.PositiveSmallIntegerField(default=0)
 
-    # viewflow's nodes read these on its own Process model; a dossier process has neither.
-    parent_task = None
-    seed = None
-    artifact = None
-
     class Meta:
         verbose_name = _("dossier process")
         verbose_name_plural = _("dossier processes")
@@ -78,9 +73,6 @@ class DossierTask(AbstractTask):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    seed = None
-    artifact = None
-
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -100,32 +92,10 @@ class DossierTask(AbstractTask):
         return f"{self.dossier} {self.step_key or self.kind} ({self.status})"
 
     def save(self, *args, **kwargs):
-        self.fill_in()
-        super().save(*args, **kwargs)
-
-    def fill_in(self):
-        """What a task copies before it is written (``save``, and the flow's prepared insert
-        in workflows/nodes.py)."""
-        if self.flow_task and not self.flow_task_type:  # as viewflow's own save does
-            self.flow_task_type = self.flow_task.task_type
-        # viewflow creates gateway and event tasks too; they belong to the same dossier.
-        if self.dossier_id is None and self.process is not None:
+        # viewflow's own gateway and waiting tasks belong to the process's dossier too.
+        if self.dossier_id is None:
             self.dossier_id = self.process.dossier_id
-        if self._state.adding:
-            dossier = self._cached_dossier()
-            if dossier is not None:
-                self.dossier_due_at = self.dossier_due_at or dossier.due_at
-                self.search_text = self.search_text or dossier.search_text
-
-    def _cached_dossier(self):
-        """The dossier already in memory (the flow places tasks with it), never a new query."""
-        dossier_field = self._meta.get_field("dossier")
-        if dossier_field.is_cached(self):
-            return self.dossier
-        process = self.process if self._meta.get_field("process").is_cached(self) else None
-        if process is not None and DossierProcess._meta.get_field("dossier").is_cached(process):
-            return process.dossier
-        return None
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

@@ -2,11 +2,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from egov.common import memo
 from egov.common.text import localize
 
 # National unit identifier (QCVN 102:2016), e.g. 000.00.12.H56: three numeric groups and
@@ -128,30 +125,3 @@ class AgencyCodeChange(models.Model):
 
     def __str__(self):
         return f"{self.old_code} → {self.new_code}"
-
-
-# --- agencies, remembered per process (egov/common/memo.py) ---------------------
-
-_remembered = memo.reference(maxsize=4096)
-_remembered_codes = memo.reference(maxsize=4096)
-
-
-def remembered_agency(pk):
-    """The agency by id, remembered until an agency changes (egov/common/memo.py): for the
-    engine's bookkeeping (placements, office hours, codes), never for editing."""
-    return _remembered.get(pk, lambda: Agency.objects.get(pk=pk))
-
-
-def remembered_active_agency(code):
-    """The active agency with this unit code, or None; remembered like remembered_agency."""
-    pk = _remembered_codes.get(code, lambda: _active_pk(code))
-    return remembered_agency(pk) if pk is not None else None
-
-
-def _active_pk(code):
-    return Agency.objects.filter(code=code, active=True).values_list("pk", flat=True).first()
-
-
-@receiver([post_save, post_delete], sender=Agency)
-def _forget_agencies(sender, instance, **kwargs):
-    memo.reference_changed()

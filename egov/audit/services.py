@@ -4,16 +4,14 @@ import datetime
 import decimal
 import uuid
 
-from egov.common.prepared import insert
-
 from .models import AuditRecord
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -26,14 +24,14 @@ def _jsonable(value):
 def record(actor, action, obj=None, *, before=None, after=None, note=""):
     """Append one audit record. ``actor`` may be None for the system itself."""
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return insert(AuditRecord(
+    return AuditRecord.objects.create(
         actor=actor,
         actor_repr=(str(actor)[:200] if actor else "system"),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:250] if obj is not None else "",
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=jsonable(before),
+        after=jsonable(after),
         note=note,
-    ))
+    )

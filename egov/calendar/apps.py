@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,4 +11,12 @@ class CalendarConfig(AppConfig):
     verbose_name = _("Working-day calendar")
 
     def ready(self):
-        from . import clock  # noqa: F401  (its signal handlers forget the remembered calendar)
+        # A database that has just been migrated (or emptied by a test) knows this year's and
+        # next year's holidays before any due date is computed; beat keeps it so (daily).
+        post_migrate.connect(_seed_coming_years, sender=self)
+
+
+def _seed_coming_years(sender, using="default", **kwargs):
+    from .services import seed_coming_years
+
+    seed_coming_years()

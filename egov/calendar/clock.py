@@ -20,11 +20,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
-from egov.common import memo
 
 from .models import CalendarDay
 
@@ -79,36 +76,19 @@ class TimeLimit:
 
 
 def exceptions_of_year(year):
-    """{date: is_working_day} for the year's exceptions, seeded on first use; remembered
-    per process until a day is edited (egov/common/memo.py)."""
+    """{date: is_working_day} for the year's exceptions (days off, swapped working days).
 
-    def load():
-        from .services import ensure_years_seeded
-
-        ensure_years_seeded([year])
-        return dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
-
-    return _years.get(year, load)
-
-
-_years = memo.reference(maxsize=64)
-
-
-def forget_calendar():
-    """A calendar day changed (edited, or seeded in bulk, which sends no signal)."""
-    memo.reference_changed()
-
-
-@receiver([post_save, post_delete], sender=CalendarDay)
-def _forget_years(sender, instance, **kwargs):
-    forget_calendar()
+    Years are seeded ahead of use (``seed_calendar``, the daily beat entry and migrate);
+    a computation only reads.
+    """
+    return dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day"))
 
 
 class WorkingCalendar:
     """Answers working-day questions for one set of office hours.
 
-    Create one per computation; it reads the exceptions a year at a time, from the
-    process's memory of the calendar when it holds them (:func:`exceptions_of_year`).
+    Create one per computation; it reads the exceptions a year at a time, once
+    (:func:`exceptions_of_year`).
     """
 
     def __init__(self, office_hours=None, rule=None):

@@ -6,16 +6,14 @@ import re
 
 import holidays
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from egov.audit.services import record
 
-from .clock import forget_calendar
 from .models import CalendarDay, CalendarYear
 
 logger = logging.getLogger(__name__)
 
-# Years already confirmed seeded in this process (seeding is permanent, so no expiry).
-_seeded_years = set()
 # holidays names a moved day off "Day off (substituted from MM/DD/YYYY)": the date it was
 # moved from is a Saturday that becomes a working day.
 _SUBSTITUTED_RE = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
@@ -46,28 +44,21 @@ def seed_year(year):
             ]
         )
         CalendarYear.objects.get_or_create(year=year)
-    _seeded_years.add(year)
-    forget_calendar()  # bulk_create sends no signals
 
 
-def ensure_years_seeded(years):
-    missing = [year for year in years if year not in _seeded_years]
-    if not missing:
-        return
-    seeded = set(CalendarYear.objects.filter(year__in=missing).values_list("year", flat=True))
-    _seeded_years.update(seeded)
-    for year in missing:
-        if year in seeded:
-            continue
-        try:
-            seed_year(year)
-        except IntegrityError:  # another process seeded it at the same moment
-            _seeded_years.add(year)
-
-
-def forget_seeded_years():
-    """For tests that empty the database between cases."""
-    _seeded_years.clear()
+def seed_coming_years(today=None):
+    """This year and the next, unless seeded already: what the due dates of the coming
+    months need (run by migrate, by the daily beat entry and by ``seed_calendar``)."""
+    today = today or timezone.localdate()
+    wanted = [today.year, today.year + 1]
+    seeded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    for year in wanted:
+        if year not in seeded:
+            try:
+                seed_year(year)
+            except IntegrityError:  # another process seeded it at the same moment
+                pass
+    return wanted
 
 
 @transaction.atomic

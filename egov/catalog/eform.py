@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.validators import normalise_phone, validate_personal_id, validate_phone, validate_tax_code
+from egov.agencies.selectors import active_agency
 
 from .conditions import context_for, evaluate
 from .definition import INPUT_TYPES
@@ -189,10 +190,8 @@ def coerce(f, value):
         validate_tax_code(value)
         return value
     if kind == "agency":
-        from egov.agencies.models import remembered_active_agency
-
         code = str(value).strip()
-        agency = remembered_active_agency(code)
+        agency = active_agency(code)
         if agency is None or (f.get("level") and agency.level != f.get("level")):
             raise ValidationError(_("Choose an agency from the list."))
         return code

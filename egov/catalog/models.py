@@ -1,14 +1,12 @@
+import functools
 import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egov.common import memo
 from egov.common.text import localize
 
 from .definition import ProcedureDefinition
@@ -205,18 +203,17 @@ class ProcedureFile(models.Model):
         return f"{self.procedure.code}/{self.filename}"
 
 
-# --- pinned definitions, remembered per process (egov/common/memo.py) ----------------------
-
-_pinned = memo.lasting(maxsize=512)
+# --- pinned definitions --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=512)
 def pinned_spec(version_id):
-    """The definition of a published version by its id, parsed once per process."""
-    load = lambda: ProcedureVersion.objects.get(pk=version_id)  # noqa: E731
-    version = _pinned.get(version_id, load, keep=lambda v: not v.is_draft)
+    """The definition of the published version a dossier pins, parsed once per process.
+
+    A published version never changes (a change is a new version, see ``save``), so its id
+    is enough of a key. Dossiers never pin a draft.
+    """
+    version = ProcedureVersion.objects.get(pk=version_id)
+    if version.is_draft:
+        raise ImmutableVersionError(f"version {version_id} is a draft; a dossier pins a published version")
     return version.spec
-
-
-@receiver([post_save, post_delete], sender=ProcedureVersion)
-def _forget_pinned(sender, instance, **kwargs):
-    _pinned.forget(instance.pk)

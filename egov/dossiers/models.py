@@ -16,28 +16,15 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from egov.agencies.models import remembered_agency
 from egov.catalog.models import pinned_spec
 from egov.common.text_search import fold
+from egov.common.vocabulary import Channel, Timeliness
 
 LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 
 def new_lookup_key():
     return "".join(secrets.choice(LOOKUP_KEY_ALPHABET) for _ in range(8))
-
-
-class Channel(models.TextChoices):
-    ONLINE = "online", _("Online")
-    IN_PERSON = "in_person", _("In person")
-    POST = "post", _("By post")
-    API = "api", _("Through another system")
-
-
-class Timeliness(models.TextChoices):
-    EARLY = "early", _("Early")
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
 
 
 class DossierStatus(models.TextChoices):
@@ -184,14 +171,6 @@ class Dossier(models.Model):
         self.search_text = text
         Dossier.objects.filter(pk=self.pk).update(search_text=text)
         self.tasks.update(search_text=text)
-
-    def remember_agencies(self):
-        """Attach the receiving and deciding agencies from the process's memory (the engine's
-        bookkeeping reads their office hours on every hand-over)."""
-        if self.receiving_agency_id:
-            self.receiving_agency = remembered_agency(self.receiving_agency_id)
-        if self.deciding_agency_id:
-            self.deciding_agency = remembered_agency(self.deciding_agency_id)
 
     @property
     def is_open(self):

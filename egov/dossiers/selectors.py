@@ -6,18 +6,13 @@ agency consulted). An API client sees the dossiers it filed. An unknown dossier 
 someone else's dossier look the same: not found.
 """
 
-import uuid
-
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q
-from django.db.transaction import TransactionManagementError
 from viewflow.workflow.status import STATUS
 
 from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, role_pairs
 from egov.common.errors import NotFound
-from egov.common.prepared import PreparedSelect
 from egov.common.text_search import fold
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
@@ -115,20 +110,9 @@ def _may_act_on(user):
     the agency) or holds: the one rule for acting on a task."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])  # no one's tasks (an anonymous owner_id would read "unassigned")
-    return _acting_condition(user.pk, _acting_pairs(user))
-
-
-def _acting_pairs(user):
-    """(role, agency) for each role the user holds, with role None where they manage the
-    agency; sorted, so that one user's condition always compiles to the same SQL."""
-    pairs = ((None if role == Role.CENTER_MANAGER else role, agency) for role, agency in role_pairs(user))
-    return tuple(sorted(pairs, key=lambda pair: (pair[0] or "", pair[1])))
-
-
-def _acting_condition(owner_id, pairs):
-    condition = Q(owner_id=owner_id)
-    for role, agency in pairs:
-        condition |= Q(agency_id=agency) if role is None else Q(role=role, agency_id=agency)
+    condition = Q(owner_id=user.pk)
+    for role, agency in role_pairs(user):
+        condition |= Q(agency_id=agency) if role == Role.CENTER_MANAGER else Q(role=role, agency_id=agency)
     return condition
 
 
@@ -153,85 +137,30 @@ def task_for_update(user, task_id):
     """A task the user may act on, locked for a change with its process and dossier (call
     inside a transaction); anything else is not found.
 
-    One statement, compiled once (egov/common/prepared.py): the rule of :func:`get_task` is
-    in the query and the process and dossier come joined; the pinned version and the
-    agencies come from the process's memory (egov/common/memo.py).
+    One statement: the rule of :func:`get_task` is in the query; the process, the dossier
+    and its agencies (whose office hours the clock reads) come joined. Rows are locked in
+    the order every writer of a dossier follows (a withdrawal, a supplement answered):
+    dossier, process, task; the agencies are read, not locked.
     """
-    if not connection.in_atomic_block:  # as Django's select_for_update() would refuse
-        raise TransactionManagementError("task_for_update() locks rows: call it inside a transaction.")
-    if not getattr(user, "is_authenticated", False) or not _is_task_id(task_id):
-        raise NotFound()
-    rows = _locked_task((user.pk, _acting_pairs(user), int(task_id)))
-    if not rows:
-        raise NotFound()
-    task = rows[0]
-    task.dossier.remember_agencies()
-    return task
-
-
-def _is_task_id(value):
-    """A value the compiled lock can bind (the ORM would find nothing for the rest)."""
-    pk = DossierTask._meta.pk
     try:
-        value = pk.to_python(value)
-    except ValidationError:
-        return False
-    low, high = connection.ops.integer_field_range(pk.get_internal_type())
-    return value is not None and (low is None or low <= value) and (high is None or value <= high)
-
-
-def _locked_task_rows(args):
-    owner_id, pairs, task_id = args
-    return (
-        DossierTask.objects.filter(_acting_condition(owner_id, pairs), flow_task_type="HUMAN", pk=task_id)
-        .select_related("process", "dossier")
-        .defer("dossier__data")  # what the applicant filed: a hand-over never reads it
-        .order_by()
-        # Rows are locked in this order, the order every writer of a dossier follows (a
-        # withdrawal, a supplement answered): dossier, process, task. No deadlock between them.
-        .select_for_update(of=("dossier", "process", "self"))
-    )
-
-
-def _locked_task_params(args):
-    owner_id, pairs, task_id = args
-    # Q(role=…, agency_id=…) binds its keywords sorted by name: agency first.
-    rule = [value for role, agency in pairs for value in ((agency,) if role is None else (agency, role))]
-    return [owner_id, *rule, "HUMAN", task_id]
-
-
-_locked_task = PreparedSelect(
-    build=_locked_task_rows,
-    params=_locked_task_params,
-    # One SQL text per pattern of roles: which are managed agencies, which are roles.
-    shape=lambda args: tuple(role is None for role, _agency in args[1]),
-    probe=lambda shape: (
-        -1,
-        tuple((None if manages else f"probe-{i}", -2 - i) for i, manages in enumerate(shape)),
-        -1000,
-    ),
-)
+        return (
+            DossierTask.objects.filter(_may_act_on(user), flow_task_type="HUMAN", pk=task_id)
+            .select_related("process", "dossier__receiving_agency", "dossier__deciding_agency")
+            .select_for_update(of=("dossier", "process", "self"))
+            .get()
+        )
+    except (DossierTask.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
 
 
 def dossier_for_update(pk):
-    """The dossier, locked for a change (call inside a transaction). Every writer of a
-    dossier takes this lock first, then its process, then a task. Compiled once: it runs on
-    every upload, submission and answer."""
-    if not connection.in_atomic_block:  # as Django's select_for_update() would refuse
-        raise TransactionManagementError("dossier_for_update() locks a row: call it inside a transaction.")
-    rows = _locked_dossier((Dossier._meta.pk.to_python(pk),))
-    if not rows:
-        raise Dossier.DoesNotExist("Dossier matching query does not exist.")
-    return rows[0]
-
-
-_locked_dossier = PreparedSelect(
-    build=lambda args: Dossier.objects.filter(pk=args[0]).order_by().select_for_update(),
-    # The key as the database binds it (a hex string where there is no native uuid).
-    params=lambda args: [Dossier._meta.pk.get_db_prep_value(args[0], connection)],
-    shape=lambda args: (),
-    probe=lambda shape: (uuid.UUID(int=1),),
-)
+    """The dossier, locked for a change (call inside a transaction), with its agencies.
+    Every writer of a dossier takes this lock first, then its process, then a task."""
+    return (
+        Dossier.objects.select_related("receiving_agency", "deciding_agency")
+        .select_for_update(of=("self",))
+        .get(pk=pk)
+    )
 
 
 def open_task_rows(dossier):

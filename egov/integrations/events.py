@@ -1,12 +1,8 @@
 """Writing events to the outbox. Call :func:`emit` inside the transaction of the change."""
 
-import threading
-from contextlib import contextmanager
+from django.db import transaction
 
-from django.utils import timezone
-
-from egov.audit.services import _jsonable
-from egov.common.prepared import insert
+from egov.audit.services import jsonable
 
 from . import relay
 from .models import OutboxEvent
@@ -45,53 +41,10 @@ ALL = [
 
 
 def emit(event_type, dossier=None, actor=None, **data):
+    """Write one event into the outbox; the relay takes it once the transaction commits."""
     if event_type not in ALL:
         raise ValueError(f"unknown event type {event_type!r}")
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    by_relay = relay.active()
-    # Queued by this transaction itself (no relay): marked relayed, so that no relay queues it again.
-    relayed_at = None if by_relay else timezone.now()
-    event = insert(OutboxEvent(type=event_type, dossier=dossier, actor=actor, data=_jsonable(data),
-                               relayed_at=relayed_at))  # fmt: skip
-    if by_relay:
-        return event  # a worker's relay takes it from the outbox once this commits
-    batch = getattr(_batch, "ids", None)
-    if batch is not None:
-        batch.append(str(event.pk))
-    else:
-        _queue_dispatch([str(event.pk)])
+    event = OutboxEvent.objects.create(type=event_type, dossier=dossier, actor=actor, data=jsonable(data))
+    transaction.on_commit(relay.wake)
     return event
-
-
-_batch = threading.local()
-
-
-@contextmanager
-def one_dispatch():
-    """Events emitted inside reach their consumers in one queued message after commit, where
-    the transaction queues its own events (no relay: egov/integrations/relay.py).
-
-    A hand-over emits one to three events; queueing a message costs the broker's round
-    trip each. The order of events is kept. Nested uses share the outermost batch.
-    """
-    if getattr(_batch, "ids", None) is not None:
-        yield
-        return
-    _batch.ids = []
-    try:
-        yield
-    except BaseException:
-        _batch.ids = None  # the change failed: its events were rolled back with it
-        raise
-    ids, _batch.ids = _batch.ids, None
-    if ids:
-        # Queued when the surrounding transaction commits (at once when there is none).
-        _queue_dispatch(ids)
-
-
-def _queue_dispatch(event_ids):
-    from egov.common.tasks import enqueue_after_commit
-
-    from .tasks import dispatch_events
-
-    enqueue_after_commit(dispatch_events, event_ids)

@@ -1,21 +1,26 @@
-"""The outbox relay: events go from the outbox to their consumers without the web process.
+"""The outbox relay: the one way an event reaches its consumers.
 
-A change writes its events into the outbox in its own transaction (events.emit) and is done:
-no message to queue at commit, no broker on the request's path. Each Celery worker runs one
-relay thread (started in egov/celery.py), which looks for events no relay has taken yet,
-marks them taken and queues them for their consumers in one ``dispatch_events`` message.
+A change writes its events into the outbox in its own transaction (events.emit) and is
+done: no message to queue, no broker on the request's path. A relay claims the events no
+relay has taken yet, marks them taken and queues them for their consumers in one
+``dispatch_events`` message (egov/integrations/tasks.py), which runs them in order.
 
-Several workers may run relays at once: taking events is a claim in one transaction (rows
-locked and skipped by the others on PostgreSQL; SQLite lets one writer in at a time), so an
-event is queued by one of them. An idle relay only reads. A claim whose message cannot be
-sent (the broker is down) is given back and tried again; if a relay dies between its claim
-and the message, or the message is lost, the minute's sweep dispatches what is still
-undispatched (tasks.redispatch_events). Every consumer is idempotent.
+* Each Celery worker runs one relay thread (started in egov/celery.py). It looks every
+  ``EGOV_OUTBOX_RELAY_POLL`` seconds, and at once when a transaction of its own process
+  wrote events (:func:`wake`, called at commit).
+* With tasks run eagerly (``CELERY_TASK_ALWAYS_EAGER``: the tests, or debugging without a
+  worker) the process relays in the committing thread instead (:class:`InlineRelay`): the
+  same claim, the same message, the same consumers.
 
-With tasks run eagerly (the tests) or ``EGOV_OUTBOX_RELAY`` off, a transaction queues its
-own events at commit instead (events.one_dispatch), and marks them relayed.
+Several relays may run at once: a claim is one transaction (rows locked and skipped by the
+others on PostgreSQL; SQLite lets one writer in at a time), so each event is queued by one
+of them. A claim whose message cannot be sent (the broker is down) is given back; a claim
+that did not end in a dispatch within a minute (a lost message, a worker that died,
+consumers that failed) is given back by the minute's sweep (:func:`give_back_stalled`).
+Every consumer is idempotent.
 """
 
+import datetime
 import logging
 import os
 import threading
@@ -24,23 +29,19 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from egov.common import publisher
-
 from .models import OutboxEvent
 
 logger = logging.getLogger(__name__)
 
+# Events in one claim (one message); a full claim is followed by the next at once.
+BATCH = 100
 # Longest wait between tries while the database or the broker cannot be reached.
 MAX_BACKOFF = 5.0
+# A claim not dispatched after this long is given back to the relays.
+STALL = datetime.timedelta(minutes=1)
 
 
-def active():
-    """Whether events reach their consumers through the relay rather than a message queued by
-    the transaction that wrote them."""
-    return settings.EGOV_OUTBOX_RELAY and not publisher.eager()
-
-
-def relay_once(limit=publisher.MAX_MERGED):
+def relay_once(limit=BATCH):
     """Claim up to ``limit`` events no relay has taken, oldest first, and queue them for their
     consumers. Returns how many were claimed; raises if the message could not be sent, after
     giving the claim back."""
@@ -50,10 +51,9 @@ def relay_once(limit=publisher.MAX_MERGED):
         ids = _claim(limit)
     if not ids:
         return 0
-    # Sent once the claim is committed, so that no write lock is held while the broker
-    # answers; a failure gives the events back to the next try (or another relay).
+    # Sent once the claim is committed, so that no write lock is held while the broker answers.
     try:
-        publisher.send(dispatch_events, ([str(pk) for pk in ids],), {})
+        dispatch_events.apply_async(args=([str(pk) for pk in ids],))
     except Exception:
         with _forks_wait:
             OutboxEvent.objects.filter(pk__in=ids, dispatched_at__isnull=True).update(relayed_at=None)
@@ -75,6 +75,24 @@ def _claim(limit):
     return ids
 
 
+def give_back_stalled(now=None):
+    """Claims older than a minute and still not dispatched go back to the relays; events
+    no relay took within a minute are reported (is a worker running?)."""
+    cutoff = (now or timezone.now()) - STALL
+    stalled = OutboxEvent.objects.filter(dispatched_at__isnull=True, relayed_at__lt=cutoff)
+    given_back = stalled.update(relayed_at=None)
+    if given_back:
+        logger.warning("%d events were claimed over a minute ago and not dispatched; given back", given_back)
+    waiting = OutboxEvent.objects.filter(dispatched_at__isnull=True, relayed_at__isnull=True, occurred_at__lt=cutoff)
+    if (count := waiting.count()) > given_back:
+        logger.error(
+            "%d events waited over a minute for the outbox relay: is a Celery worker running, "
+            "and what does its log say? (egov/integrations/relay.py)",
+            count - given_back,
+        )
+    return given_back
+
+
 # A worker's pool may fork a new child while the relay thread is inside the database: the
 # child would inherit SQLite's locks mid-call. Forks wait while the relay is in the database,
 # and on SQLite the relay holds no connection between rounds.
@@ -82,9 +100,9 @@ _forks_wait = threading.Lock()
 
 
 def _after_fork_in_child():
-    global _forks_wait, _relay
+    global _forks_wait, _running
     _forks_wait = threading.Lock()
-    _relay = None  # the parent's thread is not in the child
+    _running = None  # the parent's thread is not in the child
 
 
 os.register_at_fork(
@@ -100,6 +118,7 @@ class Relay:
     def __init__(self, poll=None):
         self.poll = settings.EGOV_OUTBOX_RELAY_POLL if poll is None else poll
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = None
 
     def start(self):
@@ -110,8 +129,16 @@ class Relay:
 
     def stop(self, timeout=5.0):
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+    def wake(self):
+        self._wake.set()
+
+    def _pause(self, seconds):
+        self._wake.wait(seconds)
+        self._wake.clear()
 
     def _run(self):
         failures = 0
@@ -135,8 +162,8 @@ class Relay:
                 if failures:
                     logger.warning("the outbox relay takes events again")
                     failures = 0
-                if claimed < publisher.MAX_MERGED:  # a full batch: more are waiting, go on at once
-                    self._stop.wait(self.poll)
+                if claimed < BATCH:  # a full batch: more are waiting, go on at once
+                    self._pause(self.poll)
         finally:
             _close()
 
@@ -147,18 +174,55 @@ def _close():
         connection.close()
 
 
-_relay = None
+class InlineRelay:
+    """The relay of a process that runs its tasks eagerly (the tests; debugging without a
+    worker): it relays in the committing thread, until no event is left unclaimed. An event
+    written by a consumer while it runs is taken after the current claims, in order."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def wake(self):
+        if getattr(self._local, "busy", False):
+            self._local.again = True
+            return
+        self._local.busy = True
+        try:
+            self._local.again = True
+            while self._local.again:
+                self._local.again = False
+                while relay_once():
+                    pass
+        finally:
+            self._local.busy = False
+
+    def start(self):
+        return self
+
+    def stop(self):
+        pass
 
 
-def start_relay():
-    """Start this process's relay (a Celery worker at start; see egov/celery.py)."""
-    global _relay
-    if settings.EGOV_OUTBOX_RELAY and _relay is None:
-        _relay = Relay().start()
+_running = None
+
+
+def start_relay(relay=None):
+    """Run a relay in this process: a worker's thread (egov/celery.py), or ``relay``."""
+    global _running
+    stop_relay()
+    _running = (relay if relay is not None else Relay()).start()
+    return _running
 
 
 def stop_relay():
-    global _relay
-    if _relay is not None:
-        _relay.stop()
-        _relay = None
+    global _running
+    if _running is not None:
+        _running.stop()
+        _running = None
+
+
+def wake():
+    """A transaction of this process wrote events and committed: its relay, if it runs one,
+    looks now rather than at its next poll (events.emit registers this at commit)."""
+    if _running is not None:
+        _running.wake()

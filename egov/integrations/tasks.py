@@ -5,49 +5,27 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="egov.integrations.tasks.dispatch_event", autoretry_for=(Exception,), retry_backoff=10,
-             max_retries=8, ignore_result=True)  # fmt: skip
-def dispatch_event(event_id):
-    """One event (messages queued by versions before dispatch_events; the sweep uses it too)."""
-    from .dispatch import dispatch
-
-    dispatch(event_id)
-
-
-# merge_lists: the publisher folds the messages of several commits into one (publisher.py).
-@shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True, merge_lists=True)
+@shared_task(name="egov.integrations.tasks.dispatch_events", ignore_result=True)
 def dispatch_events(event_ids):
-    """Events in order: a relay's claim (egov/integrations/relay.py), or the events of one or
-    more transactions that queued their own (egov.integrations.events.one_dispatch). An event
-    whose consumers fail is retried on its own, so it holds up none of the others."""
-    from egov.common.tasks import enqueue_after_commit
-
+    """Events a relay claimed, in order (egov/integrations/relay.py). An event whose consumers
+    fail stays undispatched and holds up none of the others; the minute's sweep gives it
+    back to the relay."""
     from .dispatch import dispatch
 
     for event_id in event_ids:
         try:
             dispatch(event_id)
         except Exception:
-            logger.warning("event %s failed; retried on its own", event_id, exc_info=True)
-            enqueue_after_commit(dispatch_event, event_id)
+            logger.warning("event %s failed; the relay takes it again within a minute", event_id, exc_info=True)
 
 
 @shared_task(name="egov.integrations.tasks.redispatch_events", ignore_result=True)
 def redispatch_events():
-    """Every minute: events whose message was lost or whose consumers failed."""
-    from django.conf import settings
+    """Every minute: claims that did not end in a dispatch (a lost message, a worker that
+    died, consumers that failed) go back to the relay."""
+    from .relay import give_back_stalled
 
-    from .dispatch import dispatch, undispatched
-
-    if settings.EGOV_OUTBOX_RELAY and (unrelayed := undispatched().filter(relayed_at__isnull=True).count()):
-        # Taken here, so not lost; but events should reach the consumers within a second.
-        logger.error(
-            "%d events waited over a minute for the outbox relay: is a Celery worker running, "
-            "and what does its log say? (egov/integrations/relay.py)",
-            unrelayed,
-        )
-    for event_id in undispatched().order_by("occurred_at").values_list("pk", flat=True)[:500]:
-        dispatch(event_id)
+    give_back_stalled()
 
 
 @shared_task(name="egov.integrations.tasks.deliver_webhook", ignore_result=True)

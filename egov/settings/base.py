@@ -255,9 +255,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}  # apps add their periodic work in egov/celery.py
 # Events reach their consumers through the outbox relay that every Celery worker runs
-# (egov/integrations/relay.py): a web process only writes them in its transaction. Off, or
-# with tasks run eagerly (the tests), each transaction queues its own events at commit.
-EGOV_OUTBOX_RELAY = env.bool("EGOV_OUTBOX_RELAY", default=True)
+# (egov/integrations/relay.py): a web process only writes them in its transaction. With
+# tasks run eagerly (the tests), the process relays in the committing thread instead.
 # How often an idle relay looks for new events, in seconds (a busy one goes on at once).
 EGOV_OUTBOX_RELAY_POLL = env.float("EGOV_OUTBOX_RELAY_POLL", default=0.1)
 

@@ -78,7 +78,7 @@ def test_a_centre_manager_reassigns_an_overdue_task(page_for, demo):
 
     from django.utils import timezone
 
-    from workflows.timers import fire_due_timers
+    from egov.dossiers.services.timers import fire_due_timers
 
     submitted = file_dossier(demo["congdan"], "2.000575")
     task = DossierTask.objects.get(dossier_id=submitted["id"], step_key="intake")

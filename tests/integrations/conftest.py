@@ -1,22 +1,15 @@
 import pytest
 
-from egov.common import publisher
+from egov.integrations import relay
+from egov.integrations.tasks import dispatch_events
 
 
 @pytest.fixture
-def sent(monkeypatch, settings):
-    """Messages leave through the process's publisher, as in production, and what reaches
-    the broker is recorded instead of sent (``egov.common.publisher.send``)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def sent(monkeypatch):
+    """A web process of production: no relay runs here and the messages a relay sends are
+    recorded at the broker's door (``dispatch_events.apply_async``) instead of sent."""
     log = []
-
-    def record(task, args, kwargs):
-        log.append((task.name, args, kwargs))
-
-    monkeypatch.setattr(publisher, "send", record)
-    # A long window: what a test sees does not depend on how fast the machine is; close()
-    # sends at once.
-    own = publisher.Publisher(linger=30)
-    monkeypatch.setattr(publisher, "_publisher", own)
+    monkeypatch.setattr(dispatch_events, "apply_async", lambda args=(), **options: log.append(list(args[0])))
+    relay.stop_relay()
     yield log
-    own.close()
+    relay.start_relay(relay.InlineRelay())  # the tests' own (egov/integrations/apps.py)

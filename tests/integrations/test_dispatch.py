@@ -1,5 +1,5 @@
-"""Dispatching the events of one transaction: an event whose consumer fails holds up none of
-the others; it stays undispatched for its own retry and the sweep."""
+"""Dispatching a relay's claim: an event whose consumer fails holds up none of the others; it
+stays undispatched, and the sweep gives it back to the relay."""
 
 import pytest
 
@@ -24,4 +24,4 @@ def test_a_failing_event_does_not_hold_up_the_rest_of_its_batch(monkeypatch, dem
     dispatch_events.run([str(first.pk), str(failing.pk), str(last.pk)])
     dispatched = dict(OutboxEvent.objects.values_list("pk", "dispatched_at"))
     assert dispatched[first.pk] and dispatched[last.pk]
-    assert dispatched[failing.pk] is None  # retried on its own, then by the sweep
+    assert dispatched[failing.pk] is None  # given back to the relay by the minute's sweep

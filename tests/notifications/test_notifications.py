@@ -123,7 +123,7 @@ def test_an_administrators_template_is_used_for_the_next_message(demo, run_after
 
 
 def test_officers_of_the_next_step_and_the_manager_on_escalation(demo, run_after_commit):
-    from workflows.timers import fire_due_timers
+    from egov.dossiers.services.timers import fire_due_timers
 
     with run_after_commit():
         dossier = file_dossier(demo["congdan"], "2.000575")

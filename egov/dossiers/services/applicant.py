@@ -6,23 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.common import memo
 from egov.common.errors import InvalidInput, NotAllowed
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
+from .. import status
 from ..models import Dossier, Payment
 from ..selectors import dossier_for_update, is_applicant_side, open_supplement
 from . import clock
 from .applying import _clean
-from .common import log, status_from_tasks
+from .common import log
 
 
 @contextmanager
 def _locked(dossier):
     """The dossier reloaded under its row lock, then its process under viewflow's lock: the
     order every writer of a dossier follows (egov.dossiers.selectors.task_for_update)."""
-    with transaction.atomic(), memo.one_look():
+    with transaction.atomic():
         dossier = dossier_for_update(dossier.pk)
         with dossier.process.flow_class.lock(dossier.process.pk):
             yield dossier
@@ -65,14 +65,14 @@ def answer_supplement(user, dossier, data=None, note=""):
         request.save(update_fields=["answered_at", "answer_note"])
         if request.stage == request.Stage.HANDLING:
             clock.resume(dossier, now)
+        # Back where it was asked: intake, or the step at the process's position.
+        at_intake = request.stage == request.Stage.INTAKE
+        dossier.status = Dossier.Status.SUBMITTED if at_intake else status.at_step(dossier.process)
         dossier.save()
         waiting = DossierTask.objects.filter(
             dossier=dossier, flow_task_type="FUNCTION", status__in=OPEN_TASK_STATUSES
-        ).select_related("process").first()
-        waiting.process.dossier = dossier
-        waiting.flow_task.run(waiting)
-        dossier.status = status_from_tasks(dossier)
-        dossier.save(update_fields=["status", "updated_at"])
+        ).first()
+        waiting.flow_task.run(waiting)  # the flow opens that task again (workflows/flows.py)
         log(user, "dossier.answer_supplement", dossier, events.SUPPLEMENT_ANSWERED,
             documents=request.documents, fields=sorted(data))  # fmt: skip
         return dossier

@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where
-from egov.agencies.models import Agency, remembered_active_agency
+from egov.agencies.models import Agency
+from egov.agencies.selectors import active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
-from egov.common import memo, prepared
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
 from egov.integrations import events
+from workflows.registry import flow_for_procedure
 
 from ..codes import allocate_code
 from ..models import Attachment, Channel, Dossier, Payment
@@ -219,7 +220,7 @@ def missing_documents(dossier):
 
 def _deciding_agency(dossier):
     code = dossier.spec.deciding_code(dossier.data)
-    agency = remembered_active_agency(code) if code else None
+    agency = active_agency(code)
     if agency is None:
         field = dossier.spec.deciding.get("from_field", "agencies")
         raise InvalidInput(errors={f"data.{field}": [_("Choose the agency that decides this dossier.")]})
@@ -251,7 +252,6 @@ SUBMISSION_FIELDS = [
 
 
 @transaction.atomic
-@memo.one_look()  # one read of the shared cache's generation for the whole submission
 def submit(user, dossier):
     """Submit a complete draft: it gets its code and waits for intake."""
     dossier = dossier_for_update(dossier.pk)
@@ -285,15 +285,11 @@ def submit(user, dossier):
     dossier.code = allocate_code(dossier.receiving_agency, now)
     dossier.set_search_text()
     dossier.status = Dossier.Status.SUBMITTED
-    prepared.update(dossier, SUBMISSION_FIELDS)
+    dossier.save(update_fields=SUBMISSION_FIELDS)
     if dossier.fee_amount:
         Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
-    from workflows.registry import flow_for_procedure
-
-    with events.one_dispatch():
-        flow_for_procedure(spec.code).start.run(dossier=dossier)
-        with prepared.together():  # the audit record and the event in one round trip
-            log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
+    flow_for_procedure(spec.code).start.run(dossier=dossier)
+    log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier
 
 

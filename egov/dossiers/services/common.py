@@ -1,14 +1,13 @@
-"""What every dossier service does besides its own change: audit, event, status."""
+"""What every dossier service does besides its own change: the audit record, the event,
+the control slip."""
 
 from django.utils import timezone
 
 from egov.audit import services as audit
-from egov.common.prepared import insert
+from egov.calendar.clock import timeliness
 from egov.integrations import events
-from workflows.models import DossierTask
 
-from ..models import Dossier, Handover
-from ..selectors import open_supplement, open_task_rows
+from ..models import Handover
 
 
 def log(actor, action, dossier, event_type=None, note="", **data):
@@ -18,41 +17,14 @@ def log(actor, action, dossier, event_type=None, note="", **data):
         events.emit(event_type, dossier, actor, code=dossier.code, status=dossier.status, **data)
 
 
-def status_from_tasks(dossier, tasks=None, supplement_open=None):
-    """The status an open dossier shows, from where its workflow stands.
-
-    Callers that know whether a supplement request is open (an officer's hand-over: none
-    can be open while an officer holds the dossier, unless the hand-over asked for one)
-    say so and save the query.
-    """
-    if supplement_open is None:
-        supplement_open = open_supplement(dossier) is not None
-    if supplement_open:
-        return Dossier.Status.SUPPLEMENT_REQUESTED
-    tasks = open_task_rows(dossier) if tasks is None else tasks
-    kinds = {task.kind for task in tasks}
-    if DossierTask.Kind.CONSULT in kinds:
-        return Dossier.Status.AWAITING_PARTNER
-    if DossierTask.Kind.PAYMENT in kinds:
-        return Dossier.Status.AWAITING_PAYMENT
-    if DossierTask.Kind.RETURN in kinds:
-        return Dossier.Status.READY_FOR_RETURN
-    if DossierTask.Kind.INTAKE in kinds:
-        return Dossier.Status.SUBMITTED
-    if any(task.role == "approver" for task in tasks):
-        return Dossier.Status.AWAITING_APPROVAL
-    return Dossier.Status.IN_PROGRESS
-
-
-def record_handover(dossier, task, actor, outcome, note="", moment=None, following=None):
-    """One row of the control slip for a task just completed."""
-    from egov.calendar.clock import timeliness
-
+def record_handover(dossier, task, actor, outcome, note, moment, following):
+    """One row of the control slip for a task just completed; ``following`` are the tasks
+    open after it (one receiver when there is exactly one)."""
     moment = moment or timezone.now()
-    following = [t for t in (open_task_rows(dossier) if following is None else following) if t.pk != task.pk]
+    following = [t for t in following if t.pk != task.pk]
     receiver = following[0] if len(following) == 1 else None
     step = dossier.spec.step(task.step_key) if task.step_index is not None and task.step_index >= 0 else None
-    return insert(Handover(
+    return Handover.objects.create(
         dossier=dossier,
         step_key=task.step_key,
         step_name=step.raw.get("name", {}) if step else {},
@@ -66,4 +38,4 @@ def record_handover(dossier, task, actor, outcome, note="", moment=None, followi
         timeliness=timeliness(moment, task.due_at) if task.due_at else "",
         outcome=outcome,
         note=note,
-    ))
+    )

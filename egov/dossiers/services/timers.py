@@ -1,4 +1,4 @@
-"""Timers of the generic flow: step budgets running out, dossier due dates nearing and passing.
+"""Timers of the dossiers: step budgets running out, dossier due dates nearing and passing.
 
 Viewflow's own timer dispatcher covers its default task table only; our tasks carry their
 deadline in an indexed column, so one sweep (Celery beat, every minute; the embedded run
@@ -11,12 +11,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import officers_with_role
 from egov.audit import services as audit
+from egov.common.vocabulary import Role
 from egov.integrations import events
+from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
-from .models import OPEN_TASK_STATUSES, DossierTask
+from ..models import Dossier
 
 # "Due soon": within this much time of the legal due date.
 DUE_SOON = datetime.timedelta(hours=24)
@@ -32,8 +33,6 @@ def fire_due_timers(now=None):
             if DossierTask.objects.filter(pk=task.pk, flagged_at__isnull=True).update(flagged_at=now):
                 _escalate_step(task, now)
                 fired["step_overdue"] += 1
-    from egov.dossiers.models import Dossier
-
     open_dossiers = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES, issued_at__isnull=True)
     for dossier in open_dossiers.filter(due_at__lte=now + DUE_SOON, due_soon_flagged_at__isnull=True)[:1000]:
         with transaction.atomic():
