@@ -81,15 +81,6 @@ def records_off():
         yield
 
 
-def settle():
-    """Send what the publisher holds before the next block, so that its last message does
-    not land in another line's timings (it is one message for the whole block; the others
-    were sent inside the engine's own timings, as in production)."""
-    from egov.common.publisher import _publisher
-
-    _publisher.close()
-
-
 def measure(function, runs, prepare=lambda: None):
     samples, queries = [], []
     for _ in range(runs):
@@ -118,6 +109,7 @@ def run():
     relay_work()  # and the relay's first message (the broker's connection)
     # Interleaved rounds, so that a burst of noise on the machine falls on every side.
     ours_s, ours_q, bare_s, bare_q, lean_s, lean_q = [], [], [], [], [], []
+
     def prepare():
         return draft_with_papers(users["congdan"], pdf=pdf)
 
@@ -125,12 +117,10 @@ def run():
         s, q = measure(lambda d: ours(users, d), RUNS // ROUNDS, prepare=prepare)
         ours_s += s
         ours_q += q
-        settle()
         with records_off():
             s, q = measure(lambda d: ours(users, d), RUNS // ROUNDS, prepare=prepare)
         lean_s += s
         lean_q += q
-        settle()
         s, q = measure(bare, RUNS // ROUNDS)
         bare_s += s
         bare_q += q

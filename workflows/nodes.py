@@ -82,7 +82,10 @@ class HumanTaskActivation(ViewActivation):
     @ViewActivation.status.super()
     def create_next(self):
         node = next_node(self, self.flow_class.routing.node_after(self.task))
-        yield node.activation_class.create(node, self, self.task.token)
+        # Kept for the caller: the task this one handed the dossier to (the control slip
+        # names its receiver), unless it is a gateway that opens others in turn.
+        self.next_activation = node.activation_class.create(node, self, self.task.token)
+        yield self.next_activation
 
 
 class HumanTask(View):

@@ -182,10 +182,11 @@ def _apply(task, user, outcome, data, note):
     task.note = note
     task.completed_by = user
     task.data = {**task.data, **task_data}
-    task.flow_task.activation_class(task).finish(user)  # opens what comes next (route.node_after)
+    activation = task.flow_task.activation_class(task)
+    activation.finish(user)  # opens what comes next (route.node_after)
 
     dossier.save(update_fields=STANDING_FIELDS)
-    record_handover(dossier, task, user, outcome, note, now, open_task_rows(dossier))
+    record_handover(dossier, task, user, outcome, note, now, _following(activation, move))
     log(user, f"task.{outcome}", dossier, OUTCOME_EVENTS[outcome], note=note, step=task.step_key, outcome=outcome)
     if issued_here and outcome != Outcome.ISSUE:
         log(None, "dossier.issue", dossier, events.ISSUED)  # issued after the last step, without a clerk
@@ -197,6 +198,17 @@ def _apply(task, user, outcome, data, note):
         log(None, "dossier.ready_for_return", dossier, events.READY_FOR_RETURN)
     elif move == Move.PAYMENT:
         log(None, "dossier.payment_requested", dossier, events.PAYMENT_REQUESTED, amount=dossier.fee_amount)
+
+
+def _following(activation, move):
+    """The tasks open after a hand-over: the one it opened, none when the dossier ended or
+    waits for the applicant, else (consultations, the route after them) whatever is open."""
+    if move in (Move.END, Move.SUPPLEMENT):
+        return []
+    opened = activation.next_activation.task
+    if opened.flow_task_type == "HUMAN":
+        return [opened]
+    return open_task_rows(opened.dossier)
 
 
 def _issues_result(task, process, move, route):
