@@ -28,7 +28,6 @@ from viewflow.workflow.nodes.view import View, ViewActivation
 from viewflow.workflow.signals import flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
-
 # What completing a task writes on its row: one UPDATE (viewflow's own assign, start and
 # complete would save the whole row up to three times).
 FINISHED_FIELDS = ["owner", "status", "assigned", "started", "finished", "outcome", "note", "completed_by", "data"]

@@ -1,24 +1,8 @@
 """Writing the audit trail. Call :func:`record` inside the transaction of the change."""
 
-import datetime
-import decimal
-import uuid
+from egov.common.jsonable import jsonable
 
 from .models import AuditRecord
-
-
-def jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if hasattr(value, "pk"):
-        return value.pk
-    return value
 
 
 def record(actor, action, obj=None, *, before=None, after=None, note=""):

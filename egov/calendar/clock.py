@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-
 from .models import CalendarDay
 
 WORKING_DAY_RULES = ("civil_code", "working_hours")

@@ -17,6 +17,8 @@ import jsonschema
 import yaml
 from django.utils.translation import gettext as _
 
+from egov.common.jsonable import jsonable
+
 from .conditions import check_rule
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "procedure-v1.json"
@@ -97,17 +99,6 @@ def load_text(text, name="<text>"):
     except (ValueError, yaml.YAMLError) as exc:
         raise DefinitionError([_("not valid YAML or JSON: %(error)s") % {"error": exc}]) from exc
     return jsonable(data)
-
-
-def jsonable(value):
-    """Dates become ISO strings; everything else is already JSON-compatible."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return value
 
 
 # --- validation -------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.common.admin import ReadOnlyAdminMixin
 from egov.documents.sandbox import check_template, render_sandboxed
-from egov.integrations import events
+from egov.integrations.events import TYPES
 
 from .models import MessageTemplate, Notification, NotificationRule, Preference
 
 SAMPLE = {"code": "000.17.22.H56-261124-0001", "procedure": "Đăng ký thành lập hộ kinh doanh", "name": "Nguyễn Văn An",
           "due": "17:00 27/11/2026", "new_due": "17:00 04/12/2026", "reason": "Ảnh chụp giấy tờ bị mờ",
           "step": "Thẩm định", "link": "https://motcua.example.gov.vn/my/dossiers/…"}  # fmt: skip
-EVENT_CHOICES = [(t, t) for t in events.ALL]
+EVENT_CHOICES = [(name, f"{declared.label} ({name})") for name, declared in TYPES.items()]
 
 
 class RuleForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from egov.accounts.selectors import officers_with_role
 from egov.common.tasks import enqueue_after_commit
 from egov.documents.sandbox import render_sandboxed
 from egov.integrations import events
+from egov.integrations.events import TYPES
 
 from . import defaults
 from .models import Audience, Channel, MessageTemplate, Notification, NotificationRule, Preference
@@ -34,7 +35,8 @@ def rules_for(event_type):
     stored = list(NotificationRule.objects.filter(event_type=event_type))
     if stored:
         return {rule.audience: rule.channels for rule in stored if rule.active}
-    return defaults.RULES.get(event_type, {})
+    declared = TYPES.get(event_type)
+    return dict(declared.notify) if declared else {}
 
 
 def recipients(event, audience):
@@ -60,8 +62,6 @@ def recipients(event, audience):
 
 
 def _context(event, recipient):
-    from egov.dossiers.timeline import LABELS
-
     dossier = event.dossier
     data = event.data or {}
     due = dossier.due_at and timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
@@ -72,7 +72,7 @@ def _context(event, recipient):
     if event.type == events.SUPPLEMENT_REQUESTED and request:
         reason = request.reason
     if event.type in (events.STEP_OVERDUE, events.DUE_SOON, events.OVERDUE):
-        reason = str(LABELS.get(event.type, event.type))
+        reason = str(TYPES[event.type].label)
     step = ""
     open_steps = [t for t in dossier.tasks.all() if t.status in ("NEW", "ASSIGNED") and t.flow_task_type == "HUMAN"]
     if open_steps:
@@ -86,16 +86,18 @@ def _context(event, recipient):
 
 def compose(event_type, channel, language, context, staff_kind=None):
     """(subject, body) for one message; an administrator's template wins over the default."""
+    declared = TYPES.get(event_type)
     custom = MessageTemplate.objects.filter(event_type=event_type, channel=channel, language=language).first()
     with translation.override(language):
         if custom is not None:
             return render_sandboxed(custom.subject, context).strip(), render_sandboxed(custom.body, context).strip()
         if channel == Channel.SMS:
-            text = defaults.SMS_TEXT.get(event_type)
+            text = declared.sms if declared else None
             if text is None:
                 return None
             return "", render_sandboxed(_(text), context).strip()
-        texts = defaults.TEXTS.get(event_type) or defaults.TEXTS.get(staff_kind)
+        # Staff read that a dossier waits for them, not the applicant's letter.
+        texts = defaults.STAFF_TEXTS.get(staff_kind) if staff_kind else (declared.email if declared else None)
         if texts is None:
             return None
         subject, body = (_(part) for part in texts)

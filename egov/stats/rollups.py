@@ -6,7 +6,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from egov.calendar.clock import WorkingCalendar
-from egov.integrations import events
+from egov.integrations.events import TYPES
 
 from .models import COUNTERS, CountedEvent, DailyFigure
 
@@ -22,26 +22,40 @@ def working_days(dossier):
     return calendar.working_days_between(calendar.local_date(dossier.accepted_at), calendar.local_date(end))
 
 
+def _received(event, dossier):
+    return {"received": 1, f"received_{dossier.channel}": 1}
+
+
+def _completed(event, dossier):
+    """A result, or a refusal after handling, against the due date (when it has one)."""
+    if dossier.timeliness not in COMPLETION:
+        return {}
+    return {COMPLETION[dossier.timeliness]: 1, "working_days_total": working_days(dossier)}
+
+
+def _rating(event, dossier):
+    return {"rating_count": 1, "rating_sum": int(event.data.get("score", 0))}
+
+
+# The figures an event adds to, by the names its declaration counts (egov/integrations/events.py).
+FIGURES = {
+    "received": _received,
+    "supplement_requested": lambda event, dossier: {"supplement_requested": 1},
+    "refused": lambda event, dossier: {"refused": 1},
+    "withdrawn": lambda event, dossier: {"withdrawn": 1},
+    "completed": _completed,
+    "rating": _rating,
+}
+
+
 def deltas(event):
     """{counter: increment} for an event."""
-    dossier = event.dossier
-    kind = event.type
-    if kind == events.DOSSIER_SUBMITTED:
-        return {"received": 1, f"received_{dossier.channel}": 1}
-    if kind == events.SUPPLEMENT_REQUESTED:
-        return {"supplement_requested": 1}
-    if kind in (events.DOSSIER_REFUSED, events.DOSSIER_REDIRECTED):
-        return {"refused": 1}
-    if kind == events.WITHDRAWN:
-        return {"withdrawn": 1}
-    if kind in (events.ISSUED, events.REJECTED) and dossier.timeliness in COMPLETION:
-        found = {COMPLETION[dossier.timeliness]: 1, "working_days_total": working_days(dossier)}
-        if kind == events.REJECTED:
-            found["refused"] = 1
-        return found
-    if kind == events.RATED:
-        return {"rating_count": 1, "rating_sum": int(event.data.get("score", 0))}
-    return {}
+    declared = TYPES.get(event.type)
+    found = {}
+    for name in declared.counts if declared else ():
+        for counter, value in FIGURES[name](event, event.dossier).items():
+            found[counter] = found.get(counter, 0) + value
+    return found
 
 
 def apply(event):
@@ -90,7 +104,8 @@ def direct(start, end):
         if d.submitted_at and start <= local(d.submitted_at) <= end:
             add(local(d.submitted_at), d.receiving_agency_id, d.procedure_id, "received")
             add(local(d.submitted_at), d.receiving_agency_id, d.procedure_id, f"received_{d.channel}")
-        if d.status in ("refused", "redirected") and d.completed_at and start <= local(d.completed_at) <= end:
+        ended_refused = d.status in ("refused", "redirected", "rejected")
+        if ended_refused and d.completed_at and start <= local(d.completed_at) <= end:
             add(local(d.completed_at), d.receiving_agency_id, d.procedure_id, "refused")
         if d.status == "withdrawn" and d.completed_at and start <= local(d.completed_at) <= end:
             add(local(d.completed_at), d.receiving_agency_id, d.procedure_id, "withdrawn")
@@ -98,8 +113,6 @@ def direct(start, end):
         if d.timeliness in COMPLETION and done_at and start <= local(done_at) <= end:
             add(local(done_at), d.receiving_agency_id, d.procedure_id, COMPLETION[d.timeliness])
             add(local(done_at), d.receiving_agency_id, d.procedure_id, "working_days_total", working_days(d))
-            if d.status == "rejected" and not d.issued_at:
-                add(local(done_at), d.receiving_agency_id, d.procedure_id, "refused")
     for s in SupplementRequest.objects.select_related("dossier"):
         if start <= local(s.requested_at) <= end and s.dossier.receiving_agency_id:
             add(local(s.requested_at), s.dossier.receiving_agency_id, s.dossier.procedure_id, "supplement_requested")

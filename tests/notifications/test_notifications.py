@@ -137,7 +137,8 @@ def test_officers_of_the_next_step_and_the_manager_on_escalation(demo, run_after
         step = DossierTask.objects.get(dossier_id=dossier["id"], step_key="appraise")
         with mock.patch("django.utils.timezone.now", return_value=step.due_at + datetime.timedelta(minutes=1)):
             fire_due_timers()
-    assert Notification.objects.filter(recipient=demo["congchuc.dongha"], event__type="dossier.accepted").exists()
+    told = Notification.objects.get(recipient=demo["congchuc.dongha"], event__type="dossier.accepted", channel="in_app")
+    assert told.subject == f"Hồ sơ {dossier['code']} đang chờ bạn xử lý"  # the officer's words, in Vietnamese
     assert Notification.objects.filter(recipient=demo["quanly.dongha"], event__type="dossier.step_overdue").exists()
 
 
