@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # then the delivery is dead (about 2 hours of retries)
 DISABLE_AFTER = 20  # consecutive failed deliveries disable the subscription
 TIMEOUT = 10
+# A delivery being posted is leased this long (more than TIMEOUT): a sweep meanwhile leaves
+# it alone; one whose worker died mid-post is posted again after it (at least once).
+LEASE = datetime.timedelta(seconds=TIMEOUT + 50)
 
 
 def new_secret():
@@ -162,45 +165,64 @@ def backoff(attempts):
 
 
 def deliver(delivery_id):
-    """Post one delivery now. Returns the delivery; never raises for the receiver's failures."""
+    """Post one delivery now. Returns the delivery; never raises for the receiver's failures.
+
+    Claim (a short transaction: the row is leased) → commit → POST (no transaction, no lock
+    held while a slow receiver answers) → record the answer.
+    """
+    delivery = _claim(delivery_id)
+    if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+        return delivery
+    body = json.dumps(cloud_event(delivery.event), ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/cloudevents+json; charset=utf-8",
+        "Webhook-Id": str(delivery.event_id),
+        "Webhook-Timestamp": timestamp,
+        "Webhook-Signature": f"v1={sign(delivery.subscription.secret, timestamp, body)}",
+        "User-Agent": "MotCua-Webhooks/1",
+    }
+    try:
+        answer = requests.post(delivery.subscription.url, data=body, headers=headers, timeout=TIMEOUT,
+                               allow_redirects=False)  # fmt: skip
+        status_code, ok = answer.status_code, 200 <= answer.status_code < 300
+        error = "" if ok else answer.text[:500]
+    except requests.RequestException as exc:
+        status_code, ok, error = None, False, f"{type(exc).__name__}: {exc}"[:500]
+    return _record(delivery, ok, status_code, error)
+
+
+def _claim(delivery_id):
+    """The delivery if it is due, its subscription active and nobody is posting it: leased
+    for LEASE. One that must wait for older events of its dossier is put off, not claimed."""
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             # Lock the delivery row only (PostgreSQL cannot lock the nullable side of the joins).
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "event__dossier__procedure")
-            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
-        if delivery is None:
-            return None
-        subscription = delivery.subscription
-        if not subscription.active:
+        if delivery is None or not delivery.subscription.active:
             return delivery
         if _earlier_on_their_way(delivery):
             # Keep the order per dossier: this one waits for the older ones.
-            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=5)
+            delivery.next_attempt_at = now + datetime.timedelta(seconds=5)
             delivery.save(update_fields=["next_attempt_at"])
-            return delivery
-        body = json.dumps(cloud_event(delivery.event), ensure_ascii=False, separators=(",", ":")).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/cloudevents+json; charset=utf-8",
-            "Webhook-Id": str(delivery.event_id),
-            "Webhook-Timestamp": timestamp,
-            "Webhook-Signature": f"v1={sign(subscription.secret, timestamp, body)}",
-            "User-Agent": "MotCua-Webhooks/1",
-        }
+            return None
         delivery.attempts += 1
-        try:
-            answer = requests.post(subscription.url, data=body, headers=headers, timeout=TIMEOUT,
-                                   allow_redirects=False)  # fmt: skip
-            delivery.last_status_code = answer.status_code
-            ok = 200 <= answer.status_code < 300
-            delivery.last_error = "" if ok else answer.text[:500]
-        except requests.RequestException as exc:
-            ok = False
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        now = timezone.now()
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    return delivery
+
+
+def _record(delivery, ok, status_code, error):
+    now = timezone.now()
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
+        delivery.last_status_code = status_code
+        delivery.last_error = error
         if ok:
             delivery.status = WebhookDelivery.Status.DELIVERED
             delivery.delivered_at = now
@@ -212,9 +234,10 @@ def deliver(delivery_id):
             delivery.next_attempt_at = now + backoff(delivery.attempts)
             if subscription.consecutive_failures >= DISABLE_AFTER and subscription.active:
                 _disable(subscription)
-        delivery.save()
+        delivery.save(update_fields=["status", "last_status_code", "last_error", "delivered_at", "next_attempt_at"])
         subscription.save(update_fields=["consecutive_failures", "active", "disabled_at"])
-        return delivery
+    delivery.subscription = subscription
+    return delivery
 
 
 def _disable(subscription):

@@ -28,6 +28,9 @@ from .sms import get_sms_provider
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# A message being sent is leased this long: a sweep meanwhile leaves it alone; one whose
+# worker died mid-send is sent again after it (at least once, never in parallel).
+LEASE = datetime.timedelta(minutes=2)
 
 
 def rules_for(event_type):
@@ -136,36 +139,60 @@ def on_event(event):
 
 
 def send(notification_id):
-    """Send one notification now, once. Never raises for a channel's failure."""
+    """Send one notification now. Never raises for a channel's failure.
+
+    Claim (a short transaction: the row is leased) → commit → send (no transaction, no lock
+    held while the mail server or the SMS gateway answers) → record the outcome.
+    """
+    notification = _claim(notification_id)
+    if notification is None:
+        return None
+    try:
+        if notification.channel == Channel.EMAIL:
+            send_mail(notification.subject, notification.body, None, [notification.address])
+        elif notification.channel == Channel.SMS:
+            get_sms_provider().send(notification.address, notification.body)
+        error = None
+    except Exception as exc:  # any channel failure is retried later by the sweep
+        logger.warning("notification %s failed: %s", notification.pk, exc)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return _record(notification, error)
+
+
+def _claim(notification_id):
+    """The notification, if it is due and nobody is sending it; leased for LEASE."""
+    now = timezone.now()
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status__in=[Notification.Status.PENDING, Notification.Status.FAILED])
+            .filter(pk=notification_id, status__in=[Notification.Status.PENDING, Notification.Status.FAILED],
+                    next_attempt_at__lte=now)
             .first()
-        )
+        )  # fmt: skip
         if notification is None:
             return None
         notification.attempts += 1
-        try:
-            if notification.channel == Channel.EMAIL:
-                send_mail(notification.subject, notification.body, None, [notification.address])
-            elif notification.channel == Channel.SMS:
-                get_sms_provider().send(notification.address, notification.body)
-            notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
-            notification.error = ""
-        except Exception as exc:  # any channel failure is retried later by the sweep
-            logger.warning("notification %s failed: %s", notification.pk, exc)
-            notification.error = f"{type(exc).__name__}: {exc}"[:500]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = Notification.Status.GAVE_UP
-            else:
-                notification.status = Notification.Status.FAILED
-                notification.next_attempt_at = timezone.now() + datetime.timedelta(
-                    seconds=min(60 * 2 ** (notification.attempts - 1), 3600)
-                )
-        notification.save()
-        return notification
+        notification.next_attempt_at = now + LEASE
+        notification.save(update_fields=["attempts", "next_attempt_at"])
+    return notification
+
+
+def _record(notification, error):
+    now = timezone.now()
+    if error is None:
+        notification.status = Notification.Status.SENT
+        notification.sent_at = now
+        notification.error = ""
+    else:
+        notification.error = error
+        if notification.attempts >= MAX_ATTEMPTS:
+            notification.status = Notification.Status.GAVE_UP
+        else:
+            notification.status = Notification.Status.FAILED
+            notification.next_attempt_at = now + datetime.timedelta(seconds=min(60 * 2 ** (notification.attempts - 1),
+                                                                                3600))  # fmt: skip
+    notification.save(update_fields=["status", "sent_at", "error", "next_attempt_at"])
+    return notification
 
 
 def due(now=None):

@@ -144,8 +144,41 @@ def test_an_event_waits_for_an_older_one_not_handed_to_the_consumers_yet(demo, r
     delivery.refresh_from_db()
     assert receiver.received == [] and delivery.status == "pending" and delivery.next_attempt_at > now
     OutboxEvent.objects.filter(pk=older.pk).update(dispatched_at=timezone.now())
-    webhooks.deliver(delivery.pk)
+    webhooks.deliver(delivery.pk)  # not yet: it was put off for a few seconds
+    assert receiver.received == []
+    with mock.patch("django.utils.timezone.now", return_value=delivery.next_attempt_at):
+        webhooks.deliver(delivery.pk)
     assert [d["event"]["id"] for d in receiver.received] == [str(newer.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_in_flight_is_leased_and_no_lock_is_held_while_posting(demo, receiver):
+    """The POST happens after the claim committed: a second worker (or the sweep) leaves a
+    delivery being posted alone, and the receiver can read the database meanwhile."""
+    from django.db import connection
+
+    from egov.integrations import webhooks
+    from egov.integrations.models import OutboxEvent
+    from tests.dossiers.helpers import draft_with_papers
+
+    _client, _key, subscription = national_portal(receiver)
+    dossier = draft_with_papers(demo["congdan"])
+    event = OutboxEvent.objects.create(type="dossier.submitted", dossier=dossier, dispatched_at=timezone.now())
+    delivery = WebhookDelivery.objects.create(subscription=subscription, event=event)
+    seen = {}
+
+    def while_posting(*args, **kwargs):
+        row = WebhookDelivery.objects.get(pk=delivery.pk)
+        seen["in_transaction"] = connection.in_atomic_block
+        seen["leased"] = row.next_attempt_at > timezone.now() and row.attempts == 1
+        seen["claimed_again"] = webhooks._claim(delivery.pk)
+        return mock.Mock(status_code=204, text="")
+
+    with mock.patch("egov.integrations.webhooks.requests.post", side_effect=while_posting):
+        webhooks.deliver(delivery.pk)
+    assert seen == {"in_transaction": False, "leased": True, "claimed_again": None}
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 1
 
 
 def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_after_commit, settings):

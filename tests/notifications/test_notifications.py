@@ -154,3 +154,31 @@ def test_preferences_page(demo, run_after_commit):
         file_dossier(citizen, "2.000575")
     assert not Notification.objects.filter(recipient=citizen, channel="sms").exists()
     assert Notification.objects.filter(recipient=citizen, channel="email", language="en").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_is_sent_outside_any_transaction_while_its_row_is_leased(demo):
+    """Claim, commit, send, record: a slow gateway never holds a lock, and a sweep meanwhile
+    leaves the message being sent alone."""
+    from django.db import connection
+
+    from egov.integrations import events
+    from egov.notifications import services
+
+    event = events.emit(events.DOSSIER_SUBMITTED, None, None)
+    notification = Notification.objects.create(event=event, recipient=demo["congdan"], channel="sms",
+                                               language="vi", address="0912345678", body="Hồ sơ đã nhận")  # fmt: skip
+    seen = {}
+
+    class SlowGateway:
+        def send(self, phone, text):
+            row = Notification.objects.get(pk=notification.pk)
+            seen["in_transaction"] = connection.in_atomic_block
+            seen["leased"] = row.next_attempt_at > timezone.now() and row.attempts == 1
+            seen["claimed_again"] = services._claim(notification.pk)
+
+    with mock.patch("egov.notifications.services.get_sms_provider", return_value=SlowGateway()):
+        services.send(notification.pk)
+    assert seen == {"in_transaction": False, "leased": True, "claimed_again": None}
+    notification.refresh_from_db()
+    assert notification.status == "sent" and notification.attempts == 1
