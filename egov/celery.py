@@ -47,6 +47,6 @@ app.conf.beat_schedule = {
     "send-due-notifications": {"task": "egov.notifications.tasks.send_due_notifications", "schedule": 60.0},
     # officers who chose a digest get it at the start of the working day (07:00 Asia/Ho_Chi_Minh)
     # retention periods of the personal data law, at night
-    "enforce-retention": {"task": "egov.dossiers.tasks.enforce_retention", "schedule": crontab(hour=2, minute=30)},
+    "enforce-retention": {"task": "egov.privacy.tasks.enforce_retention", "schedule": crontab(hour=2, minute=30)},
     "send-digests": {"task": "egov.notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", common_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    path("accounts/", include("egov.privacy.urls")),
     path("oidc/authenticate/", EIDLoginView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", EIDCallbackView.as_view(), name="oidc_authentication_callback"),
     path("backoffice/", include("egov.backoffice.urls")),

@@ -14,7 +14,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
-    path("my-data/", views.my_data, name="my-data"),
     path("2fa/setup/", two_factor.setup, name="2fa-setup"),
     path("2fa/verify/", two_factor.verify, name="2fa-verify"),
     path(

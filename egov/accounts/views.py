@@ -1,7 +1,6 @@
 """Registration of citizen accounts (login, logout and password reset are Django's views)."""
 
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,39 +23,15 @@ def register(request):
             for field, messages in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:
-            from .privacy import record_consent
+            from .consent import record_consent
 
             record_consent(user, "registration")
             login(request, user, backend="egov.accounts.backends.EmailOrPhoneBackend")
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 return redirect(next_url)
             return redirect("portal:my-dossiers")
-    from .privacy import consent_text
+    from .consent import consent_text
 
     return render(request, "accounts/register.html", {"form": form, "next": next_url,
                                                       "consent_text": consent_text("registration")},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
-
-
-@login_required
-def my_data(request):
-    """Download everything held about me; ask for erasure."""
-    from django.contrib import messages
-    from django.http import HttpResponse
-    from django.utils.translation import gettext as _
-
-    from .privacy import export, request_erasure
-
-    if request.method == "POST" and request.POST.get("action") == "download":
-        response = HttpResponse(export(request.user), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
-        return response
-    if request.method == "POST" and request.POST.get("action") == "erase":
-        erasure = request_erasure(request.user, request.POST.get("reason", ""))
-        messages.success(request, _("Your request was recorded; you will have an answer by %(due)s.")
-                         % {"due": erasure.due_at.astimezone().strftime("%d/%m/%Y")})  # fmt: skip
-        return redirect("accounts:my-data")
-    return render(request, "accounts/my_data.html", {
-        "open_request": request.user.erasure_requests.filter(status="open").first(),
-        "consents": request.user.consents.all(),
-    })  # fmt: skip

@@ -17,13 +17,13 @@ from egov.accounts.models import User
 from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
 from egov.catalog import selectors as catalog
+from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.common.paging import page_of
 from egov.documents.models import Document
 from egov.dossiers import selectors, services
 from egov.dossiers.services.handling import RETURN_METHODS, allowed_outcomes
 from egov.dossiers.timeline import timeline
-from egov.portal.eform_view import field_rows, posted_values
 from workflows.models import DossierTask
 
 from . import selectors as queues

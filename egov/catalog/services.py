@@ -35,13 +35,20 @@ class ImportResult:
         return text
 
 
+# Where the result templates a definition may name come from: the documents app says so
+# when it is ready (egov/documents/apps.py); the catalogue sits below it and never imports it.
+_result_templates = None
+
+
+def result_templates_from(source):
+    """Install ``source()``, which returns the slugs of the known result templates."""
+    global _result_templates
+    _result_templates = source
+
+
 def known_result_templates():
-    """Result template slugs the system knows, or None while no registry is installed."""
-    try:
-        from egov.documents.selectors import result_template_slugs
-    except ImportError:
-        return None
-    return result_template_slugs()
+    """Result template slugs the system knows, or None while no source is installed."""
+    return _result_templates() if _result_templates is not None else None
 
 
 def check_definition(definition):

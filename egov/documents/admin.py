@@ -3,9 +3,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from egov.common.admin import ReadOnlyAdminMixin
+from egov.common.sandbox import check_template
 
 from .models import Document, DocumentTemplate
-from .sandbox import check_template
 
 
 class DocumentTemplateForm(forms.ModelForm):

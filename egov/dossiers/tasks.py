@@ -9,13 +9,3 @@ def fire_due_timers():
     from .services.timers import fire_due_timers as sweep
 
     return sweep()
-
-
-@shared_task(name="egov.dossiers.tasks.enforce_retention", ignore_result=True)
-def enforce_retention():
-    """Nightly (beat): remove the personal data whose retention period ran out."""
-    import dataclasses
-
-    from .retention import enforce
-
-    return dataclasses.asdict(enforce())

@@ -4,7 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from egov.common.admin import ReadOnlyAdminMixin
-from egov.documents.sandbox import check_template, render_sandboxed
+from egov.common.sandbox import check_template, render_sandboxed
 from egov.integrations.events import TYPES
 
 from .models import MessageTemplate, Notification, NotificationRule, Preference

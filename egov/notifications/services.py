@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.roles import Role
 from egov.accounts.selectors import officers_with_role
+from egov.common.sandbox import render_sandboxed
 from egov.common.tasks import enqueue_after_commit
-from egov.documents.sandbox import render_sandboxed
 from egov.integrations import events
 from egov.integrations.events import TYPES
 

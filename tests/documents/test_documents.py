@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from egov.common.sandbox import check_template
 from egov.documents import services
 from egov.documents.models import Document, DocumentTemplate
 from egov.documents.rendering import html_to_pdf
-from egov.documents.sandbox import check_template
 from tests.dossiers.helpers import act, client_for, file_dossier, officer_for, open_tasks, upload
 
 

@@ -82,8 +82,8 @@ def test_queues_search_code_and_applicant_with_or_without_diacritics(demo):
 
 
 def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo):
-    from egov.accounts.privacy import anonymise, request_erasure
     from egov.backoffice.selectors import queue
+    from egov.privacy.services import anonymise, request_erasure
 
     citizen = demo["congdan"]
     services.submit(citizen, draft_with_papers(citizen))

@@ -17,7 +17,7 @@ def fragile_consumer(event):
 
 
 def test_a_failing_event_does_not_hold_up_the_rest_of_its_batch(monkeypatch, demo):
-    monkeypatch.setattr(dispatch, "CONSUMERS", [*dispatch.CONSUMERS, f"{__name__}.fragile_consumer"])
+    monkeypatch.setattr(dispatch, "_consumers", [*dispatch._consumers, fragile_consumer])
     first = events.emit(events.RATED, None, None, comment="fine")
     failing = events.emit(events.RATED, None, None, comment="refused downstream")
     last = events.emit(events.RATED, None, None, comment="fine too")

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.selectors import is_procedure_admin
 from egov.agencies.models import Agency
+from egov.catalog.eform_page import field_rows
 from egov.common.errors import DomainError
 from egov.common.text import localize
-from egov.portal.eform_view import field_rows
 
 from .. import selectors, services
 from ..definition import summarise_time_limit

@@ -9,15 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.consent import consent_text, record_consent
 from egov.accounts.models import User
-from egov.accounts.privacy import consent_text, record_consent
 from egov.catalog import eform
+from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError, InvalidInput
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier
 from egov.dossiers.services.applying import condition_channel, form_problems, missing_documents
-
-from ..eform_view import field_rows, posted_values
 
 
 def own_dossier(request, pk):

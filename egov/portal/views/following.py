@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.documents.models import Document, Kind
 from egov.dossiers import selectors, services
@@ -16,7 +17,6 @@ from egov.dossiers.models import Dossier
 from egov.dossiers.payments import get_provider
 from egov.dossiers.timeline import timeline
 
-from ..eform_view import field_rows, posted_values
 from .applying import _messages, own_dossier, paper_rows
 
 

@@ -1,4 +1,4 @@
-"""Administrators' result templates, rendered in a sandbox.
+"""Administrators' templates (result documents, messages), rendered in a sandbox.
 
 An administrator may write HTML with variables and the plain built-in tags (if, for, …)
 and filters. Tags that reach outside the template (load, include, extends, debug, …) are

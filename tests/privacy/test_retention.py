@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from egov.audit.models import AuditRecord
 from egov.documents.models import Document
-from egov.dossiers import retention, services
+from egov.dossiers import services
 from egov.dossiers.models import Dossier
-
-from .test_lifecycle_services import HOUSEHOLD, do
+from egov.privacy import retention
+from tests.dossiers.test_lifecycle_services import HOUSEHOLD, do
 
 
 def returned_dossier(demo, pdf_file):

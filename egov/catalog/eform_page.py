@@ -7,7 +7,8 @@ attributes for the vendored json-logic-js; the server re-checks everything on sa
 import json
 
 from egov.agencies.models import Agency
-from egov.catalog import eform
+
+from . import eform
 
 INPUT_KINDS = {
     "text": "text", "email": "email", "phone": "tel", "personal_id": "text", "tax_code": "text",

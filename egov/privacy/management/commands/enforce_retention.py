@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from egov.dossiers.retention import enforce
+from egov.privacy.retention import enforce
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Data-subject rights: consent on record, a copy of one's data, erasure on request.
+"""Data-subject rights: a copy of one's data, erasure on request.
 
 Erasure anonymises the account (name, numbers, contact details) and deletes drafts; the
 dossiers themselves are kept, because the register and the archives are kept by law, but
@@ -9,50 +9,20 @@ import io
 import json
 import zipfile
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from egov.accounts.models import ErasureRequest, User
 from egov.audit.services import record
 from egov.calendar.clock import WorkingCalendar
-
-from .models import Consent, ErasureRequest, User
+from egov.dossiers.models import Dossier
 
 ERASURE_WORKING_DAYS = 2
-
-CONSENT_TEXTS = {
-    "registration": gettext_noop(
-        "The one-stop service centre processes your name, personal identification number and contact details to "
-        "handle your dossiers and tell you about them, under the Law on Personal Data Protection (91/2025/QH15) and "
-        "Decree 356/2025/NĐ-CP. You can download your data or ask for its erasure at any time."
-    ),
-    "application": gettext_noop(
-        "To handle this dossier, the one-stop service centre and the agencies that take part in the procedure "
-        "process the personal data in the form and the papers you send. They are used for this dossier only and kept "
-        "for the retention period of the procedure, then removed, under the Law on Personal Data Protection "
-        "(91/2025/QH15)."
-    ),
-}  # fmt: skip
-
-
-def consent_text(purpose):
-    return _(CONSENT_TEXTS[purpose])
-
-
-def record_consent(user, purpose, reference=""):
-    """Keep the very text the person was shown, in the language they read it in."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return Consent.objects.create(
-        user=user, purpose=purpose, text=consent_text(purpose), language=language, reference=str(reference)
-    )
 
 
 def export(user):
     """A zip with data.json and the files: what the system holds about ``user``."""
-    from egov.dossiers.models import Dossier
-
     data = {
         "account": {f: getattr(user, f) for f in ["username", "full_name", "personal_id", "email", "phone", "address",
                                                     "date_of_birth", "preferred_language", "date_joined"]},
