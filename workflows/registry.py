@@ -10,18 +10,18 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from egov.common.plugins import flows
+
+from .flows import ProcedureFlow
+
 
 @cache
 def _custom_flows():
-    from egov.common.plugins import flows
-
     declared = {**flows(), **getattr(settings, "EGOV_CUSTOM_FLOWS", {})}  # settings win over plug-ins
     return {code: import_string(path) for code, path in declared.items()}
 
 
 def flow_for_procedure(code):
-    from .flows import ProcedureFlow
-
     return _custom_flows().get(code, ProcedureFlow)
 
 

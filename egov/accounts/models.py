@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from egov.common.vocabulary import Role
+
 from .validators import normalise_phone, validate_personal_id, validate_phone
 
 

@@ -1,7 +1,8 @@
 """Reads about users and their roles, shared by pages, the API and the services."""
 
+from egov.common.vocabulary import Role
+
 from .models import RoleAssignment, User
-from .roles import Role
 
 
 def role_pairs(user):

@@ -7,9 +7,9 @@ from rest_framework.authtoken.models import Token
 
 from egov.agencies.models import Agency
 from egov.audit.services import record
+from egov.common.vocabulary import Role
 
 from .models import RoleAssignment, User
-from .roles import Role
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from egov.integrations.clients import client_for_key
+from egov.integrations.models import ApiClient
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -52,7 +53,6 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
 
     def allow_request(self, request, view):
         client = getattr(request, "auth", None)
-        from egov.integrations.clients import ApiClient
 
         if not isinstance(client, ApiClient):
             return True

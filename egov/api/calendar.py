@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from egov.agencies.models import Agency
 from egov.calendar.clock import WORKING_DAY_RULES, WorkingCalendar
+from egov.common.vocabulary import SAME_DAY_CUTOFF
 
 
 class DueDateQuery(serializers.Serializer):
@@ -16,7 +17,7 @@ class DueDateQuery(serializers.Serializer):
     working_days = serializers.IntegerField(required=False, min_value=0, max_value=1000)
     working_hours = serializers.IntegerField(required=False, min_value=0, max_value=8000)
     same_day = serializers.BooleanField(required=False, default=False)
-    cutoff = serializers.RegexField(r"^([01]\d|2[0-3]):[0-5]\d$", required=False, default="15:00")
+    cutoff = serializers.RegexField(r"^([01]\d|2[0-3]):[0-5]\d$", required=False, default=SAME_DAY_CUTOFF)
     rule = serializers.ChoiceField(choices=WORKING_DAY_RULES, required=False)
     agency = serializers.CharField(required=False, help_text=_("Unit code whose office hours apply."))
 

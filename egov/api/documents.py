@@ -9,8 +9,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
+from egov.accounts.selectors import role_pairs
+from egov.agencies.models import Agency
+from egov.common.errors import InvalidInput
 from egov.documents.models import Document
-from egov.dossiers.selectors import get_dossier, visible_dossiers
+from egov.documents.register import render_register
+from egov.dossiers.selectors import get_dossier, is_applicant_side, visible_dossiers
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -59,8 +63,6 @@ class DocumentDownloadView(APIView):
 
 
 def documents_payload(request, dossier_id):
-    from egov.dossiers.selectors import is_applicant_side
-
     dossier = get_dossier(request.user, dossier_id)
     documents = dossier.documents.order_by("created_at")
     # Citizens see what they can use; staff also see what failed, to act on it.
@@ -86,9 +88,6 @@ class RegisterView(APIView):
         from django.http import HttpResponse
         from django.utils.dateparse import parse_date
 
-        from egov.accounts.selectors import role_pairs
-        from egov.agencies.models import Agency
-        from egov.documents.register import render_register
 
         params = request.query_params
         agency = Agency.objects.filter(code=params.get("agency", "")).first()
@@ -99,8 +98,6 @@ class RegisterView(APIView):
         if start is None or end is None or end < start or (end - start).days > 366:
             errors["period"] = [_("Give from and to dates (YYYY-MM-DD), at most a year apart.")]
         if errors:
-            from egov.common.errors import InvalidInput
-
             raise InvalidInput(errors=errors)
         if not request.user.is_superuser and agency.pk not in {a for _role, a in role_pairs(request.user)}:
             raise NotFound()

@@ -23,7 +23,7 @@ from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.timeline import timeline
-from egov.integrations.clients import Scope
+from egov.integrations.models import Scope
 
 
 def _local(moment):

@@ -14,9 +14,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
+from egov.common.vocabulary import Role
+from egov.integrations.models import Scope
 from egov.stats.selectors import GROUPS, figures
 
 OPEN_DATA_GROUPS = ("agency", "sector", "procedure", "month")
@@ -67,8 +68,6 @@ class FiguresView(APIView):
                                OpenApiParameter("sector", str)], responses=OpenApiTypes.OBJECT,
                    summary="Service index figures")  # fmt: skip
     def get(self, request):
-        from egov.integrations.clients import Scope
-
         user, params = request.user, request.query_params
         agency = Agency.objects.filter(code=params.get("agency")).first() if params.get("agency") else None
         if params.get("agency") and agency is None:

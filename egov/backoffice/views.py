@@ -6,7 +6,7 @@ check who may do what (a dossier or task outside the officer's agencies is a 404
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import User
-from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
+from egov.accounts.services import create_citizen
 from egov.catalog import selectors as catalog
 from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.common.paging import page_of
+from egov.common.vocabulary import Role
 from egov.documents.models import Document
 from egov.dossiers import selectors, services
 from egov.dossiers.services.handling import RETURN_METHODS, allowed_outcomes
@@ -193,9 +194,6 @@ def desk(request):
     if request.method == "POST":
         try:
             if applicant is None:
-                from django.core.exceptions import ValidationError
-
-                from egov.accounts.services import create_citizen
 
                 try:
                     applicant = create_citizen(

@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from egov.common.vocabulary import HOURS_PER_WORKING_DAY, SAME_DAY_CUTOFF, Timeliness
+
 from .models import CalendarDay
 
 WORKING_DAY_RULES = ("civil_code", "working_hours")
-EARLY, ON_TIME, LATE = "early", "on_time", "late"
+EARLY, ON_TIME, LATE = Timeliness.EARLY.value, Timeliness.ON_TIME.value, Timeliness.LATE.value
 # Longest run of consecutive days off we will ever walk through before giving up
 # (a safety net against a calendar edited into "no working day ever").
 MAX_DAYS_OFF_IN_A_ROW = 60
@@ -51,22 +53,22 @@ class TimeLimit:
     working_days: int | None = None
     working_hours: int | None = None
     same_day: bool = False
-    cutoff: str = "15:00"
+    cutoff: str = SAME_DAY_CUTOFF
 
     @classmethod
     def from_definition(cls, spec):
         if not isinstance(spec, dict):
             raise CalendarError("a time limit is a mapping")
         if spec.get("same_day"):
-            return cls(same_day=True, cutoff=spec.get("cutoff") or "15:00")
+            return cls(same_day=True, cutoff=spec.get("cutoff") or SAME_DAY_CUTOFF)
         if spec.get("working_days") is not None:
             return cls(working_days=int(spec["working_days"]))
         if spec.get("working_hours") is not None:
             return cls(working_hours=int(spec["working_hours"]))
         raise CalendarError("a time limit needs working_days, working_hours or same_day")
 
-    def as_hours(self, hours_per_day=8):
-        """The limit expressed in working hours (a working day counts 8 hours)."""
+    def as_hours(self, hours_per_day=HOURS_PER_WORKING_DAY):
+        """The limit expressed in working hours (a working day counts HOURS_PER_WORKING_DAY)."""
         if self.same_day:
             return hours_per_day
         if self.working_days is not None:

@@ -9,6 +9,8 @@ a field hidden on the page is hidden on the server too — and the server has th
 from json_logic import jsonLogic
 from json_logic.builtins import BUILTINS
 
+from egov.common.vocabulary import DEFINITION_CHANNELS
+
 # Operators with their own evaluation rules in json-logic (not in BUILTINS).
 SPECIAL_OPERATORS = {"if", "?:", "and", "or", "filter", "reduce", "map", "all", "some", "none"}
 # `log` writes to the console; keep it out of definitions.
@@ -19,7 +21,7 @@ SCOPED_OPERATORS = {"filter", "map", "reduce", "all", "some", "none"}
 APPLICANT_ATTRIBUTES = {
     "type", "full_name", "personal_id", "phone", "email", "address", "date_of_birth", "age",
 }  # fmt: skip
-CHANNELS = ("online", "in_person", "post")
+CHANNELS = tuple(DEFINITION_CHANNELS)
 
 
 class ConditionError(ValueError):

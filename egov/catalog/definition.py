@@ -7,12 +7,12 @@ in one place, so the engine, the portal and the documents agree on what a defini
 from dataclasses import dataclass, field
 
 from egov.common.text import localize
+from egov.common.vocabulary import SAME_DAY_CUTOFF
 
 from .conditions import evaluate
 
 DEFAULT_FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
 DEFAULT_MAX_MB = 10
-DEFAULT_CUTOFF = "15:00"
 INPUT_TYPES = (
     "text", "textarea", "integer", "decimal", "money", "date", "boolean", "choice", "multichoice", "email", "phone",
     "personal_id", "tax_code", "agency",
@@ -303,7 +303,7 @@ def summarise_time_limit(case, language=None):
     with translation.override(language or translation.get_language()):
         if case.get("same_day"):
             return _("Same day (next working day if received after %(cutoff)s)") % {
-                "cutoff": case.get("cutoff", DEFAULT_CUTOFF)
+                "cutoff": case.get("cutoff", SAME_DAY_CUTOFF)
             }
         if "working_days" in case:
             n = case["working_days"]

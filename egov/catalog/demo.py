@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from egov.common.plugins import procedure_folders
+
 from .format import load_text
 from .services import import_definition
 
@@ -11,7 +13,6 @@ FOLDER = Path(__file__).resolve().parent / "demo_procedures"
 def load_demo_procedures():
     """Import and publish every demo procedure, and those of the plug-in apps; yields one line
     per file. Idempotent."""
-    from egov.common.plugins import procedure_folders
 
     paths = sorted(FOLDER.glob("*.yaml"))
     for folder in procedure_folders():

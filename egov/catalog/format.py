@@ -18,16 +18,14 @@ import yaml
 from django.utils.translation import gettext as _
 
 from egov.common.jsonable import jsonable
+from egov.common.vocabulary import HOURS_PER_WORKING_DAY, MOVING_OUTCOMES, STEP_OUTCOMES, STEP_ROLES
 
 from .conditions import check_rule
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "procedure-v1.json"
 
-ROLES = ("case_officer", "reviewer", "approver", "clerk", "partner", "intake_officer")
-OUTCOMES = ("forward", "approve", "send_back", "supplement", "propose_refusal", "reject", "issue")
-# Outcomes after which the dossier leaves the step for good (not back to an earlier step).
-MOVING_OUTCOMES = {"forward", "approve", "propose_refusal", "reject", "issue"}
-HOURS_PER_WORKING_DAY = 8
+ROLES = STEP_ROLES
+OUTCOMES = STEP_OUTCOMES
 
 FIELD_TYPES_WITH_KEYS = {
     "section": set(),

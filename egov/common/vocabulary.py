@@ -22,10 +22,6 @@ class Role(models.TextChoices):
     PROCEDURE_ADMIN = "procedure_admin", _("Procedure administrator")
 
 
-# Roles that handle tasks of the workflow (the others supervise or administer).
-TASK_ROLES = frozenset({
-    Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.REVIEWER, Role.APPROVER, Role.CLERK, Role.PARTNER,
-})  # fmt: skip
 # Roles a step of a definition may name (the centre manager and the administrator hold no step).
 STEP_ROLES = (Role.CASE_OFFICER, Role.REVIEWER, Role.APPROVER, Role.CLERK, Role.PARTNER, Role.INTAKE_OFFICER)
 

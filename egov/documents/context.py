@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from egov.agencies.models import Agency
 from egov.catalog.definition import summarise_time_limit
 from egov.common.text import localize
+from egov.common.vocabulary import Timeliness
 
 from .models import Kind
 from .rendering import qr_data_uri
@@ -62,8 +64,6 @@ def form_fields(dossier):
         elif field.type == "money":
             value = f"{value:,}".replace(",", ".") + " đ"
         elif field.type == "agency":
-            from egov.agencies.models import Agency
-
             value = Agency.objects.filter(code=value).values_list("name", flat=True).first() or value
         rows.append({"key": field.key, "label": field.label(), "value": str(value)})
     return rows
@@ -148,7 +148,7 @@ def dossier_context(document, dossier, extra=None):
             "handed_at": when(row.handed_at),
             "giver": row.giver.full_name if row.giver else "",
             "receiver": row.receiver_agency.name if row.receiver_agency else "",
-            "timeliness": {"early": _("Early"), "on_time": _("On time"), "late": _("Late")}.get(row.timeliness, ""),
+            "timeliness": Timeliness(row.timeliness).label if row.timeliness else "",
             "note": row.note,
         }
         for i, row in enumerate(dossier.handovers.select_related("agency", "giver", "receiver_agency"), 1)

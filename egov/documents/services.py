@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from egov.common.sandbox import render_sandboxed
 from egov.common.tasks import enqueue_after_commit
+from egov.integrations import events
 
 from .context import dossier_context, key_facts
 from .models import Document, DocumentTemplate, Kind
@@ -103,7 +104,6 @@ def render(document):
             created_at__lt=document.created_at,
         )
         older.update(status=Document.Status.SUPERSEDED)
-        from egov.integrations import events
 
         events.emit(events.DOCUMENT_GENERATED, document.dossier, document=str(document.pk), kind=document.kind,
                     verification_code=document.verification_code, sha256=document.sha256)  # fmt: skip

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from viewflow.workflow.status import STATUS
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where, role_pairs
 from egov.common.errors import NotFound
 from egov.common.text_search import fold
+from egov.common.vocabulary import Role
+from egov.integrations.models import ApiClient, Scope
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from .models import Dossier
@@ -42,7 +43,6 @@ def visible_dossiers(user):
 
 def _client_condition(user):
     """An API client sees what it filed, and with ``dossiers:read`` those of its procedures/agencies."""
-    from egov.integrations.clients import ApiClient, Scope
 
     condition = Q(created_by=user)
     client = ApiClient.objects.filter(service_user=user).prefetch_related("agencies").first()

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 
+from egov.audit.services import record
 from egov.common.errors import NotFound
 
 from .models import Attachment
@@ -25,8 +26,6 @@ def attachment(request, pk):
     document = item.dossier.spec.document(item.document_key)
     if document is not None and document.sensitive:
         # Identity scans are personal data: every read is on the record.
-        from egov.audit.services import record
-
         record(request.user, "attachment.read", item.dossier, after={"attachment": str(item.pk),
                                                                      "document": item.document_key})  # fmt: skip
     download = request.GET.get("download") == "1"

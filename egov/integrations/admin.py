@@ -20,8 +20,9 @@ from django import forms  # noqa: E402
 from django.contrib import messages  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
-from .clients import ApiClient, Scope, issue_key, register_client, revoke_keys  # noqa: E402
-from .webhooks import WebhookDelivery, WebhookSubscription, redeliver  # noqa: E402
+from .clients import issue_key, register_client, revoke_keys  # noqa: E402
+from .models import ApiClient, Scope, WebhookDelivery, WebhookSubscription  # noqa: E402
+from .webhooks import redeliver  # noqa: E402
 
 
 class ApiClientForm(forms.ModelForm):

@@ -15,16 +15,19 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
 import time
 
 import requests
 from django.conf import settings
-from django.db import models, transaction
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.audit.services import record
 from egov.common.tasks import enqueue_after_commit
+
+from .models import OutboxEvent, Scope, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -34,70 +37,6 @@ TIMEOUT = 10
 # A delivery being posted is leased this long (more than TIMEOUT): a sweep meanwhile leaves
 # it alone; one whose worker died mid-post is posted again after it (at least once).
 LEASE = datetime.timedelta(seconds=TIMEOUT + 50)
-
-
-def new_secret():
-    return secrets.token_urlsafe(32)
-
-
-class WebhookSubscription(models.Model):
-    client = models.ForeignKey("integrations.ApiClient", on_delete=models.CASCADE, related_name="subscriptions")
-    url = models.URLField(_("URL"), max_length=500)
-    secret = models.CharField(_("signing secret"), max_length=100, default=new_secret)
-    event_types = models.JSONField(_("event types"), default=list, blank=True, help_text=_("Empty: all events."))
-    procedures = models.JSONField(_("procedure codes"), default=list, blank=True, help_text=_("Empty: all."))
-    agencies = models.JSONField(_("agency codes"), default=list, blank=True, help_text=_("Empty: all."))
-    active = models.BooleanField(_("active"), default=True)
-    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
-    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("webhook subscription")
-        verbose_name_plural = _("webhook subscriptions")
-
-    def __str__(self):
-        return f"{self.client} → {self.url}"
-
-    def matches(self, event):
-        if self.event_types and event.type not in self.event_types:
-            return False
-        dossier = event.dossier
-        if self.procedures and (dossier is None or dossier.procedure.code not in self.procedures):
-            return False
-        if not self.agencies:
-            return True
-        if dossier is None:
-            return False
-        codes = {getattr(dossier.receiving_agency, "code", None), getattr(dossier.deciding_agency, "code", None)}
-        return bool(codes & set(self.agencies))
-
-
-class WebhookDelivery(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DELIVERED = "delivered", _("Delivered")
-        DEAD = "dead", _("Gave up")
-
-    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey("integrations.OutboxEvent", on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
-        ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["subscription", "event"], name="delivery_once_per_event")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
-
-    def __str__(self):
-        return f"{self.event.type} → {self.subscription.url} ({self.status})"
 
 
 def cloud_event(event):
@@ -125,8 +64,6 @@ def sign(secret, timestamp, body):
 
 def on_event(event):
     """Consumer of the outbox: one delivery per matching subscription (idempotent)."""
-    from .clients import Scope
-
     subscriptions = WebhookSubscription.objects.filter(active=True, client__active=True).select_related("client")
     for subscription in subscriptions:
         if not subscription.client.has_scope(Scope.EVENTS_RECEIVE) or not subscription.matches(event):
@@ -142,8 +79,6 @@ def _earlier_on_their_way(delivery):
     """Whether older events of the same dossier are still on their way to this subscriber:
     a delivery pending, or an event its consumers have not had yet (workers take events in
     parallel, so an older event's delivery may not be made yet)."""
-    from .models import OutboxEvent
-
     event = delivery.event
     if event.dossier_id is None:
         return False
@@ -241,10 +176,6 @@ def _record(delivery, ok, status_code, error):
 
 
 def _disable(subscription):
-    from django.core.mail import send_mail
-
-    from egov.audit.services import record
-
     subscription.active = False
     subscription.disabled_at = timezone.now()
     record(None, "webhook.disabled", subscription, note=f"{subscription.consecutive_failures} failures in a row")

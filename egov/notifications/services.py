@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import officers_with_role
 from egov.common.sandbox import render_sandboxed
 from egov.common.tasks import enqueue_after_commit
+from egov.common.vocabulary import Role
 from egov.integrations import events
 from egov.integrations.events import TYPES
 

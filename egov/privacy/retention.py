@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from egov.audit.services import record
 from egov.documents.models import Kind
-
 from egov.dossiers.models import Dossier, search_text_of
 
 SENTINEL_USERNAME = "anonymised-applicant"

@@ -6,11 +6,14 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from egov.calendar.clock import WorkingCalendar
+from egov.common.vocabulary import Timeliness
+from egov.dossiers.models import Dossier, Rating, SupplementRequest
 from egov.integrations.events import TYPES
 
 from .models import COUNTERS, CountedEvent, DailyFigure
 
-COMPLETION = {"early": "completed_early", "on_time": "completed_on_time", "late": "completed_late"}
+# The completion counter of each timeliness.
+COMPLETION = {value: f"completed_{value}" for value in Timeliness.values}
 
 
 def working_days(dossier):
@@ -86,7 +89,6 @@ def on_event(event):
 
 def direct(start, end):
     """The same counters, straight from the dossiers: {(day, agency_id, procedure_id): {counter: n}}."""
-    from egov.dossiers.models import Dossier, Rating, SupplementRequest
 
     result = {}
 

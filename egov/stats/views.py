@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
+from egov.common.vocabulary import Role
 
 from .selectors import figures, overdue_dossiers
 

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from egov.integrations.clients import Scope, issue_key, register_client
-from egov.integrations.webhooks import WebhookDelivery, WebhookSubscription
+from egov.integrations.clients import issue_key, register_client
+from egov.integrations.models import Scope, WebhookDelivery, WebhookSubscription
 from tests.dossiers.helpers import drive_to_end, file_dossier
 
 from .receiver import Receiver

@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from egov.audit.models import AuditRecord
-from egov.integrations.clients import Scope, issue_key, register_client, revoke_keys
+from egov.integrations.clients import issue_key, register_client, revoke_keys
+from egov.integrations.models import Scope, WebhookDelivery, WebhookSubscription
 from egov.integrations.tasks import deliver_due_webhooks
-from egov.integrations.webhooks import WebhookDelivery, WebhookSubscription
 from tests.dossiers.helpers import act, officer_for, open_tasks, sample_data, upload
 
 from .receiver import Receiver

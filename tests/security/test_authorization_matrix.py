@@ -9,7 +9,8 @@ from django.urls.resolvers import URLResolver
 from rest_framework.test import APIClient
 
 from egov.accounts.services import issue_token
-from egov.integrations.clients import Scope, issue_key, register_client
+from egov.integrations.clients import issue_key, register_client
+from egov.integrations.models import Scope
 from tests.dossiers.helpers import file_dossier
 
 ACTORS = ["anonymous", "citizen_a", "citizen_b", "officer_here", "officer_other", "manager", "admin",

@@ -12,7 +12,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.roles import Role
+from egov.common.vocabulary import DEFINITION_CHANNELS, SAME_DAY_CUTOFF, Role
 
 from ..definition import DEFAULT_FILE_TYPES, INPUT_TYPES
 from ..format import OUTCOMES, ROLES
@@ -21,7 +21,7 @@ LEVELS = [("province", _("Province")), ("commune", _("Commune")), ("central", _(
 DECIDING_LEVELS = [("commune", _("Commune")), ("department", _("Department")), ("province", _("Province"))]
 ONLINE = [("full", _("Fully online")), ("partial", _("Partly online"))]
 APPLICANTS = [("individual", _("Individual")), ("organization", _("Organisation")), ("foreigner", _("Foreigner"))]
-CHANNELS = [("online", _("Online")), ("in_person", _("In person")), ("post", _("By post"))]
+CHANNELS = [(channel.value, channel.label) for channel in DEFINITION_CHANNELS]
 PAYMENT = [("", _("Default (before the result when there is a fee)")), ("before_processing", _("Before processing")),
            ("before_result", _("Before the result")), ("none", _("None"))]  # fmt: skip
 KINDS = [("original", _("Original")), ("certified_copy", _("Certified copy")), ("copy", _("Copy"))]
@@ -36,11 +36,7 @@ TYPE_LABELS = {
 FIELD_TYPES = [(t, TYPE_LABELS[t]) for t in ("section", *INPUT_TYPES)]
 PREFILL = [("", "—")] + [(f"applicant.{k}", f"applicant.{k}") for k in
                          ("full_name", "personal_id", "phone", "email", "address", "date_of_birth")]  # fmt: skip
-OUTCOME_LABELS = {
-    "forward": _("Forward"), "approve": _("Approve"), "send_back": _("Send back"), "supplement": _("Ask for more"),
-    "propose_refusal": _("Propose refusal"), "reject": _("Reject"), "issue": _("Issue the result"),
-}  # fmt: skip
-assert set(OUTCOME_LABELS) == set(OUTCOMES)
+OUTCOME_LABELS = {outcome.value: outcome.label for outcome in OUTCOMES}
 ROLE_CHOICES = [("", _("— (a consultation)"))] + [(r, Role(r).label) for r in ROLES]
 
 
@@ -439,7 +435,7 @@ def build_definition(code, general, parts):
         c = f.cleaned_data
         case = {"when": c["when"]} if c.get("when") is not None else {}
         if c.get("same_day"):
-            case.update(same_day=True, cutoff=c.get("cutoff") or "15:00")
+            case.update(same_day=True, cutoff=c.get("cutoff") or SAME_DAY_CUTOFF)
         elif c.get("working_hours") is not None:
             case["working_hours"] = c["working_hours"]
         else:

@@ -1,9 +1,10 @@
 """Template filters shared by the pages: money in đồng, localized text maps."""
 
 from django import template
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy
 
 from egov.common.text import localize
+from egov.common.vocabulary import Outcome
 
 register = template.Library()
 
@@ -43,29 +44,15 @@ def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
-OUTCOME_LABELS = {
-    "accept": N_("Accept"),
-    "supplement": N_("Ask for more papers"),
-    "refuse": N_("Refuse"),
-    "redirect": N_("Not within our scope"),
-    "forward": N_("Forward"),
-    "approve": N_("Approve"),
-    "send_back": N_("Send back"),
-    "propose_refusal": N_("Propose a refusal"),
-    "reject": N_("Reject"),
-    "issue": N_("Issue the result"),
-    "answer": N_("Answer"),
-    "paid": N_("Paid"),
-    "returned": N_("Result handed over"),
-    "desk": N_("At the desk"),
-    "post": N_("By post"),
-    "electronic": N_("Electronically"),
-}
+# How a result was handed over (the return task's ``how``): words of the desk, not of the format.
+RETURN_METHOD_LABELS = {
+    "desk": gettext_lazy("At the desk"), "post": gettext_lazy("By post"), "electronic": gettext_lazy("Electronically"),
+}  # fmt: skip
 
 
 @register.filter
 def outcome_label(value):
-    from django.utils.translation import gettext as _
 
-    label = OUTCOME_LABELS.get(value)
-    return _(label) if label else value
+    if value in Outcome.values:
+        return Outcome(value).label
+    return RETURN_METHOD_LABELS.get(value, value)

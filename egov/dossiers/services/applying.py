@@ -1,18 +1,22 @@
 """Filing a dossier: a draft, its papers, then submission (the dossier gets its code)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
-from egov.accounts.roles import Role
 from egov.accounts.selectors import agencies_where
+from egov.accounts.services import create_citizen
+from egov.accounts.validators import validate_personal_id
 from egov.agencies.models import Agency
 from egov.agencies.selectors import active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
+from egov.common.vocabulary import Role
 from egov.integrations import events
+from egov.integrations.models import ApiClient, Scope
 from workflows.registry import flow_for_procedure
 
 from ..codes import allocate_code
@@ -53,8 +57,6 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
             raise InvalidInput(errors={"channel": [_("Citizens file online.")]})
         applicant = user
     elif user.kind == User.Kind.SERVICE:
-        from egov.integrations.clients import ApiClient, Scope
-
         client = ApiClient.objects.filter(service_user=user).first()
         if client is None or not client.has_scope(Scope.DOSSIERS_SUBMIT):
             raise NotAllowed(_("This API client may not submit dossiers."))
@@ -101,10 +103,7 @@ def _match_or_create_citizen(applicant, actor):
     """The inbound channel: another portal vouches for an identified citizen."""
     if not isinstance(applicant, dict):
         return _resolve_applicant(applicant)
-    from django.core.exceptions import ValidationError
 
-    from egov.accounts.services import create_citizen
-    from egov.accounts.validators import validate_personal_id
 
     personal_id = str(applicant.get("personal_id") or "").strip()
     try:

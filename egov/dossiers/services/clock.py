@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from egov.accounts.roles import Role
 from egov.accounts.selectors import has_role
 from egov.calendar.clock import WorkingCalendar, timeliness
 from egov.common.errors import InvalidInput, NotAllowed
+from egov.common.vocabulary import Role
 from egov.integrations import events
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import egov.integrations.webhooks
+import egov.integrations.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('url', models.URLField(max_length=500, verbose_name='URL')),
-                ('secret', models.CharField(default=egov.integrations.webhooks.new_secret, max_length=100, verbose_name='signing secret')),
+                ('secret', models.CharField(default=egov.integrations.models.new_secret, max_length=100, verbose_name='signing secret')),
                 ('event_types', models.JSONField(blank=True, default=list, help_text='Empty: all events.', verbose_name='event types')),
                 ('procedures', models.JSONField(blank=True, default=list, help_text='Empty: all.', verbose_name='procedure codes')),
                 ('agencies', models.JSONField(blank=True, default=list, help_text='Empty: all.', verbose_name='agency codes')),

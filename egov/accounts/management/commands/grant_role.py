@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from egov.accounts.roles import Role
 from egov.accounts.services import grant_role
+from egov.common.vocabulary import Role
 
 
 class Command(BaseCommand):

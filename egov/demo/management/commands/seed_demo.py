@@ -12,6 +12,7 @@ from egov.accounts.models import User
 from egov.accounts.services import create_citizen, grant_role
 from egov.agencies.services import import_agencies
 from egov.calendar.services import seed_year
+from egov.catalog.demo import load_demo_procedures
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
 
@@ -65,10 +66,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username.ljust(width)}  {roles}")
 
     def _load_procedures(self):
-        """Demo procedures are added by the catalogue (see egov.catalog)."""
-        try:
-            from egov.catalog.demo import load_demo_procedures
-        except ImportError:
-            return
+        """Demo procedures and the plug-ins' (egov/catalog/demo.py)."""
         for line in load_demo_procedures():
             self.stdout.write(line)

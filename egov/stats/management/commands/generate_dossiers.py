@@ -1,6 +1,5 @@
 """Generate a large, plausible history of dossiers fast, with their events, and count them
 into the rollups the way the outbox consumer does — to check the figures at scale:
-
     manage.py generate_dossiers 100000 && manage.py check_rollups
 
 Rows are bulk-inserted (no workflow, no documents): this is a data set for statistics and
@@ -14,7 +13,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from egov.accounts.models import User
+from egov.agencies.models import Agency
+from egov.catalog.selectors import in_force
+from egov.dossiers.models import Dossier
 from egov.integrations import events
+from egov.integrations.models import OutboxEvent
+from egov.stats.rollups import apply
 
 
 class Command(BaseCommand):
@@ -26,16 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=2000)
 
     def handle(self, count, seed, batch, **options):
-        from egov.accounts.models import User
-        from egov.catalog.selectors import in_force
-        from egov.dossiers.models import Dossier
-        from egov.integrations.models import OutboxEvent
-        from egov.stats.rollups import apply
-
         rng = random.Random(seed)
         applicant = User.objects.filter(kind=User.Kind.CITIZEN).first()
         versions = [v for v in in_force().select_related("procedure") if v.spec.deciding.get("level") == "commune"]
-        from egov.agencies.models import Agency
 
         communes = list(Agency.objects.filter(level="commune", active=True))
         if not (applicant and versions and communes):
