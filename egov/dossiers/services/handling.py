@@ -4,10 +4,11 @@ Viewflow's transitions do not check who acts; these functions do, under row lock
 dossier, its process and the task (``selectors.task_for_update``), so two officers
 completing one task at once get one success and one conflict.
 
-Completing a task, in order: check who acts and what they decided; move the position
-(workflows/routing.py says where the dossier goes); do what the outcome does (the clock,
-a supplement request, the fee, the result); complete the task, which opens the next one;
-then the dossier's standing, the control-slip row, the audit records and the events.
+Completing a task, in order: check who acts and what they decided; do what the outcome
+does (the clock, a supplement request, the fee); move the position (workflows/routing.py
+says where the dossier goes); issue the result when the dossier is through its steps;
+complete the task, which opens the next one; then the dossier's standing, the control-slip
+row, the audit records and the events.
 """
 
 from contextlib import contextmanager
@@ -162,9 +163,10 @@ def _apply(task, user, outcome, data, note):
     dossier, process = task.dossier, task.process
     now = timezone.now()
     position = process.step_index
+    # What the outcome does first (the clock, a request, the fee), then where it leads.
+    task_data = _OUTCOME_EFFECTS[task.kind](task, dossier, user, outcome, data, note, now)
     route = routing.of(process)
     move = route.advance(task, outcome)
-    task_data = _OUTCOME_EFFECTS[task.kind](task, dossier, user, outcome, data, note, now)
     issued_here = dossier.issued_at is None and _issues_result(task, process, move, route)
     if issued_here:
         dossier.issued_at = now
