@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 ## Refresh the translation catalogues (English msgids; vi translated, en = msgid) and compile them.
 messages: $(VENV)/.installed-dev
