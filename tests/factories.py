@@ -186,3 +186,23 @@ def submitted(world, citizen=None, data=None):
 
     citizen = citizen or world.citizen
     return services.submit(citizen, draft(world, citizen, data))
+
+
+def demo_procedure(filename, **agency_fields):
+    """One of the demo procedures (egov/catalog/demo_procedures/<filename>), published
+    through the catalogue's import, with the agencies it names made first (departments;
+    ``agency_fields`` for them). The province's other agencies and people are not made."""
+    from pathlib import Path
+
+    from egov.catalog.format import load_text
+
+    path = Path(__file__).resolve().parents[1] / "egov" / "catalog" / "demo_procedures" / filename
+    definition = load_text(path.read_text(encoding="utf-8"), name=path.name)
+    codes = {definition.get("agencies", {}).get("deciding", {}).get("code")}
+    receiving = definition.get("agencies", {}).get("receiving")
+    codes |= set(receiving) if isinstance(receiving, list) else set()
+    for entry in definition.get("steps", []):
+        codes |= {entry.get("at")} | {c["agency"] for c in entry.get("consult", [])}
+    for code in codes - {None, "deciding", "receiving"}:
+        AgencyFactory(code=code, level=Agency.Level.DEPARTMENT, **agency_fields)
+    return import_definition(definition, publish=True).version
