@@ -13,7 +13,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each xdist worker gets its own file; a file (not :memory:) lets threads share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # EGOV_TEST_SQLITE: another file, for test runs side by side in one checkout.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("EGOV_TEST_SQLITE", default=str(BASE_DIR / "var" / "test.sqlite3"))}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The example plug-in is installed in the tests, as a province would install its own.
 if "plugins.street_vending" not in INSTALLED_APPS:  # noqa: F405
