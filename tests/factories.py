@@ -8,10 +8,13 @@ end-to-end API and browser tests only; everything else builds the little it need
   catalogue's own service, as an administrator would;
 * :func:`commune` is a small world most engine tests need: a commune with its one-stop desk
   and an officer for every role of the default steps, a citizen, and a procedure decided
-  there.
+  there; :func:`household` is the same around the demo household-business procedure, with
+  :func:`household_data` and :func:`household_draft`; :func:`demo_procedure` publishes one
+  demo definition without the province; :func:`administrator` is the demo's superuser.
 """
 
 import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import factory
@@ -146,12 +149,12 @@ def paper(name="paper.pdf"):
     return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
 
 
-def commune(**definition):
-    """A commune that receives and decides its own procedure: its desk (intake officer),
-    a case officer, an approver, a clerk and a centre manager, a citizen, and a procedure
-    (``definition`` overrides DefinitionFactory; by default one step ``appraise`` by the
-    case officer)."""
-    unit = AgencyFactory()
+def commune(agency=None, **definition):
+    """A commune (``agency``, else a new one) that receives and decides its own procedure:
+    its desk (intake officer), a case officer, an approver, a clerk and a centre manager, a
+    citizen, and a procedure (``definition`` overrides DefinitionFactory; by default one
+    step ``appraise`` by the case officer)."""
+    unit = agency or AgencyFactory()
     world = SimpleNamespace(
         agency=unit,
         intake=officer(Role.INTAKE_OFFICER, unit),
@@ -188,16 +191,23 @@ def submitted(world, citizen=None, data=None):
     return services.submit(citizen, draft(world, citizen, data))
 
 
-def demo_procedure(filename, **agency_fields):
-    """One of the demo procedures (egov/catalog/demo_procedures/<filename>), published
-    through the catalogue's import, with the agencies it names made first (departments;
-    ``agency_fields`` for them). The province's other agencies and people are not made."""
-    from pathlib import Path
+DEMO_PROCEDURES = Path(__file__).resolve().parents[1] / "egov" / "catalog" / "demo_procedures"
+HOUSEHOLD_BUSINESS = "household-business-registration.yaml"  # the demo's 2.000575
 
+
+def demo_definition(filename):
+    """One demo procedure's definition (egov/catalog/demo_procedures/<filename>), as its file says."""
     from egov.catalog.format import load_text
 
-    path = Path(__file__).resolve().parents[1] / "egov" / "catalog" / "demo_procedures" / filename
-    definition = load_text(path.read_text(encoding="utf-8"), name=path.name)
+    path = DEMO_PROCEDURES / filename
+    return load_text(path.read_text(encoding="utf-8"), name=path.name)
+
+
+def demo_procedure(filename, **agency_fields):
+    """One of the demo procedures, published through the catalogue's import, with the
+    agencies it names made first (departments; ``agency_fields`` for them). The province's
+    other agencies and people are not made."""
+    definition = demo_definition(filename)
     codes = {definition.get("agencies", {}).get("deciding", {}).get("code")}
     receiving = definition.get("agencies", {}).get("receiving")
     codes |= set(receiving) if isinstance(receiving, list) else set()
@@ -206,3 +216,39 @@ def demo_procedure(filename, **agency_fields):
     for code in codes - {None, "deciding", "receiving"}:
         AgencyFactory(code=code, level=Agency.Level.DEPARTMENT, **agency_fields)
     return import_definition(definition, publish=True).version
+
+
+def household(**agency_fields):
+    """A commune (``agency_fields`` for it, e.g. ``office_hours``) that receives and decides
+    the demo household-business procedure 2.000575 (appraise, approve, issue; a fee of
+    100,000 when not filed online), with an officer for every role and a citizen. Called
+    again: another commune, the same procedure."""
+    return commune(agency=AgencyFactory(**agency_fields), **demo_definition(HOUSEHOLD_BUSINESS))
+
+
+def household_data(world, citizen=None, **more):
+    """Every required field of the household-business form: the owner, the business in the
+    world's commune."""
+    citizen = citizen or world.citizen
+    return {
+        "owner_name": citizen.full_name, "owner_personal_id": citizen.personal_id,
+        "business_name": "Quán cà phê Gió Lào", "business_address": "12 Lê Duẩn, Đông Hà",
+        "business_commune": world.agency.code, "activities": "Cà phê, giải khát", "capital": 50000000, **more,
+    }  # fmt: skip
+
+
+def household_draft(world, citizen=None, **more):
+    """A household-business draft with its two papers, through the services."""
+    from egov.dossiers import services
+
+    citizen = citizen or world.citizen
+    dossier = services.create_draft(citizen, world.code, household_data(world, citizen, **more))
+    for key in ("application", "owner_id"):
+        services.add_attachment(citizen, dossier, key, paper())
+    return dossier
+
+
+def administrator():
+    """A superuser who also administers procedures, at a province (the demo's ``quantri``)."""
+    return officer(Role.PROCEDURE_ADMIN, AgencyFactory(level=Agency.Level.PROVINCE), is_staff=True,
+                   is_superuser=True)  # fmt: skip

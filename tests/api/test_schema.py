@@ -23,19 +23,21 @@ def test_event_catalogue(api, db):
     assert all(row["data_schema"]["type"] == "object" for row in types)
 
 
-def test_idempotent_posts(demo):
+def test_idempotent_posts(db):
     from egov.dossiers.models import Dossier
-    from tests.dossiers.helpers import client_for, sample_data
+    from tests.dossiers.helpers import client_for
+    from tests.factories import CitizenFactory, commune
 
-    client = client_for(demo["congdan"])
-    body = {"procedure": "2.000575", "data": sample_data("2.000575")}
+    world = commune()
+    client = client_for(world.citizen)
+    body = {"procedure": world.code, "data": {"full_name": world.citizen.full_name, "commune": world.agency.code}}
     first = client.post("/api/v1/dossiers/", body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
     again = client.post("/api/v1/dossiers/", body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
     assert first.status_code == again.status_code == 201
     assert first.json()["id"] == again.json()["id"] and again["Idempotent-Replayed"] == "true"
-    assert Dossier.objects.filter(applicant=demo["congdan"]).count() == 1
+    assert Dossier.objects.filter(applicant=world.citizen).count() == 1
     other = client.post("/api/v1/dossiers/", {**body, "data": {}}, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
-    assert other.status_code == 422
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     # Keys are per user: another citizen's identical key is a new request.
-    assert client_for(demo["congdan2"]).post("/api/v1/dossiers/", body, format="json",
+    assert client_for(CitizenFactory()).post("/api/v1/dossiers/", body, format="json",
                                              HTTP_IDEMPOTENCY_KEY="abc-1").status_code == 201

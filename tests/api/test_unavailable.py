@@ -3,13 +3,17 @@
 from django.db import OperationalError
 from django.test import Client
 
+from tests.factories import published
+
 
 def _down(*args, **kwargs):
     raise OperationalError("server closed the connection unexpectedly")
 
 
-def test_api_and_pages_say_briefly_unavailable(demo, api, monkeypatch):
+def test_api_and_pages_say_briefly_unavailable(db, api, monkeypatch):
     from egov.catalog import selectors
+
+    published()  # a catalogue to list, were the database up
 
     monkeypatch.setattr(selectors, "in_force", _down)
     answer = api.get("/api/v1/procedures/")

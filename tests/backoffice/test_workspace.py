@@ -2,13 +2,17 @@
 
 import datetime
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
 from egov.dossiers.models import Dossier
 from tests.conftest import make_pdf
 from tests.dossiers.helpers import file_dossier
+from tests.factories import household, household_data
 from workflows.models import DossierTask
+
+pytestmark = pytest.mark.django_db
 
 
 def as_user(user):
@@ -17,24 +21,25 @@ def as_user(user):
     return client
 
 
-def test_queue_and_handling_through_the_pages(demo, django_capture_on_commit_callbacks):
+def test_queue_and_handling_through_the_pages(django_capture_on_commit_callbacks):
+    ward, other_commune = household(), household()
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = file_dossier(demo["congdan"], "2.000575")
-    desk = as_user(demo["tiepnhan.dongha"])
+        dossier = file_dossier(ward.citizen, ward.code, household_data(ward))
+    desk = as_user(ward.intake)
     page = desk.get("/backoffice/").content.decode()
-    assert dossier["code"] in page and "Nguyễn Văn An" in page
+    assert dossier["code"] in page and ward.citizen.full_name in page
     task = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
     desk.post(f"/backoffice/tasks/{task.pk}/", {"action": "claim"})
     assert dossier["code"] in desk.get("/backoffice/?scope=mine").content.decode()
     # An officer of another commune sees neither the task nor the dossier.
-    other = as_user(demo["tiepnhan.camlo"])
+    other = as_user(other_commune.intake)
     assert dossier["code"] not in other.get("/backoffice/").content.decode()
     assert other.get(f"/backoffice/dossiers/{dossier['id']}/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         desk.post(f"/backoffice/tasks/{task.pk}/complete/", {"outcome": "accept"})
     page = desk.get(f"/backoffice/dossiers/{dossier['id']}/").content.decode()
     assert "Print the receipt" in page or "In giấy tiếp nhận" in page
-    officer = as_user(demo["congchuc.dongha"])
+    officer = as_user(ward.case_officer)
     appraise = DossierTask.objects.get(dossier_id=dossier["id"], step_key="appraise")
     refused = officer.post(f"/backoffice/tasks/{appraise.pk}/complete/", {"outcome": "supplement"})
     assert refused.status_code == 302  # back to the page with the error message; nothing changed
@@ -44,19 +49,20 @@ def test_queue_and_handling_through_the_pages(demo, django_capture_on_commit_cal
     assert Dossier.objects.get(pk=dossier["id"]).status == "supplement_requested"
 
 
-def test_the_desk_files_for_a_walk_in_applicant(demo):
-    desk = as_user(demo["tiepnhan.camlo"])
+def test_the_desk_files_for_a_walk_in_applicant():
+    commune = household()
+    desk = as_user(commune.intake)
     page = desk.get("/backoffice/desk/", {"personal_id": "045188001111"}).content.decode()
     assert "enter the applicant" in page or "full_name" in page
     answer = desk.post("/backoffice/desk/", {"personal_id": "045188001111", "full_name": "Đặng Văn Đến Quầy",
-                                             "phone": "0911222333", "procedure": "2.000575", "channel": "in_person"})
+                                             "phone": "0911222333", "procedure": commune.code, "channel": "in_person"})
     assert answer.status_code == 302 and "/form/" in answer["Location"]
     draft = Dossier.objects.get(applicant__personal_id="045188001111")
-    assert draft.channel == "in_person" and draft.receiving_agency.code == "000.17.24.H56"
+    assert draft.channel == "in_person" and draft.receiving_agency == commune.agency
     form_url = answer["Location"]
-    data = {"business_name": "Tiệm may Đến Quầy", "business_address": "3 Lê Lợi", "business_commune": "000.17.24.H56",
-            "activities": "May mặc", "capital": "10000000", "owner_personal_id": "045188001111", "continue": "1",
-            "owner_name": "Đặng Văn Đến Quầy"}
+    data = {"business_name": "Tiệm may Đến Quầy", "business_address": "3 Lê Lợi",
+            "business_commune": commune.agency.code, "activities": "May mặc", "capital": "10000000",
+            "owner_personal_id": "045188001111", "continue": "1", "owner_name": "Đặng Văn Đến Quầy"}  # fmt: skip
     assert desk.post(form_url, data).status_code == 302
     papers = form_url.replace("/form/", "/papers/")
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -66,22 +72,24 @@ def test_the_desk_files_for_a_walk_in_applicant(demo):
     submitted = desk.post(form_url.replace("/form/", "/review/"))
     assert submitted["Location"] == f"/backoffice/dossiers/{draft.pk}/"
     draft.refresh_from_db()
-    assert draft.code.startswith("000.17.24.H56-") and draft.fee_amount == 100000
+    assert draft.code.startswith(f"{commune.agency.code}-") and draft.fee_amount == 100000
 
 
-def test_manager_reassigns_and_sees_the_unit(demo):
-    dossier = file_dossier(demo["congdan"], "2.000575")
+def test_manager_reassigns_and_sees_the_unit():
+    ward = household()
+    dossier = file_dossier(ward.citizen, ward.code, household_data(ward))
     task = DossierTask.objects.get(dossier_id=dossier["id"], step_key="intake")
-    manager = as_user(demo["quanly.dongha"])
+    manager = as_user(ward.manager)
     assert dossier["code"] in manager.get("/backoffice/?scope=unit").content.decode()
-    manager.post(f"/backoffice/tasks/{task.pk}/", {"action": "reassign", "user": "tiepnhan.dongha"})
+    manager.post(f"/backoffice/tasks/{task.pk}/", {"action": "reassign", "user": ward.intake.username})
     task.refresh_from_db()
-    assert task.owner == demo["tiepnhan.dongha"]
+    assert task.owner == ward.intake
 
 
-def test_queue_page_queries_stay_constant(demo, django_assert_max_num_queries):
+def test_queue_page_queries_stay_constant(django_assert_max_num_queries):
     """5,000 open tasks at one agency: the page costs the same few queries."""
-    template = file_dossier(demo["congdan"], "2.000575")
+    ward = household()
+    template = file_dossier(ward.citizen, ward.code, household_data(ward))
     base = Dossier.objects.get(pk=template["id"])
     task = DossierTask.objects.get(dossier=base, step_key="intake")
     dossiers = []
@@ -98,7 +106,7 @@ def test_queue_page_queries_stay_constant(demo, django_assert_max_num_queries):
                     due_at=timezone.now() + datetime.timedelta(hours=n % 48))
         for n, d in enumerate(dossiers)
     ], batch_size=1000)  # fmt: skip
-    desk = as_user(demo["tiepnhan.dongha"])
+    desk = as_user(ward.intake)
     with django_assert_max_num_queries(20):
         page = desk.get("/backoffice/?sort=due")
     assert page.status_code == 200 and page.content.decode().count('name="task"') == 25

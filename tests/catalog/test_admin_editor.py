@@ -9,13 +9,28 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from egov.accounts.models import RoleAssignment, User
+from egov.accounts.models import User
+from egov.agencies.models import Agency
 from egov.catalog import selectors, services
 from egov.catalog.editor.forms import PARTS
 from egov.catalog.format import normalise
 from egov.catalog.models import Procedure, ProcedureVersion
+from egov.common.vocabulary import Role
+from tests.factories import AgencyFactory, demo_procedure, officer
 
-DEMO = ["1.001193", "1.000894", "1.000656", "2.000908", "2.001417", "2.000575", "1.009994"]
+pytestmark = pytest.mark.django_db
+
+# The demo procedures (egov/catalog/demo_procedures), realistic input for the editor: code → file(s).
+DEMO_FILES = {
+    "1.001193": ["birth-registration.yaml"],
+    "1.000894": ["marriage-registration.yaml"],
+    "1.000656": ["death-registration.yaml"],
+    "2.000908": ["copy-from-master-register.yaml"],
+    "2.001417": ["criminal-record-certificate.yaml"],
+    "2.000575": ["household-business-registration.yaml"],
+    "1.009994": ["building-permit-1-2014.yaml", "building-permit-2-2026.yaml"],  # two versions, 2014 and 2026 law
+}
+DEMO = list(DEMO_FILES)
 ADMIN = "/admin/catalog/procedure"
 
 
@@ -133,15 +148,29 @@ def section(answer, name):
 # --- fixtures -------------------------------------------------------------------------------
 
 
+def in_force(code):
+    """The demo procedure ``code`` in force, published from its file(s) (tests.factories.demo_procedure)
+    the first time it is asked for."""
+    version = selectors.version_in_force(code)
+    if version is None:
+        assert not Procedure.objects.filter(code=code).exists(), f"{code} is there but not in force"
+        for filename in DEMO_FILES[code]:
+            version = demo_procedure(filename)
+    return version
+
+
 @pytest.fixture
-def admin_client(demo):
+def admin_client():
+    """The province's administrator: a superuser who also administers procedures."""
+    province = AgencyFactory(level=Agency.Level.PROVINCE)
+    user = officer(Role.PROCEDURE_ADMIN, province, is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(demo["quantri"])
+    client.force_login(user)
     return client
 
 
 def draft_of(code):
-    published = selectors.version_in_force(code)
+    published = in_force(code)
     return services.copy_to_draft(published)
 
 
@@ -218,7 +247,8 @@ def test_create_a_procedure_then_edit_preview_and_publish(admin_client):
     assert selectors.version_in_force("1.999001") == draft
 
 
-def test_create_a_province_procedure_needs_the_deciding_agency(admin_client, demo):
+def test_create_a_province_procedure_needs_the_deciding_agency(admin_client):
+    in_force("2.001417")
     sector = ProcedureVersion.objects.get(procedure__code="2.001417", number=1).sector
     refused = admin_client.post(f"{ADMIN}/new/", {"code": "2.999002", "name": "Thủ tục tỉnh", "sector": sector.pk,
                                                   "level": "province"})  # fmt: skip
@@ -227,14 +257,12 @@ def test_create_a_province_procedure_needs_the_deciding_agency(admin_client, dem
     taken = admin_client.post(f"{ADMIN}/new/", {"code": "2.001417", "name": "x", "sector": sector.pk,
                                                 "level": "commune"})  # fmt: skip
     assert taken.status_code == 400 and taken.context["form"].errors["code"]
-    from egov.agencies.models import Agency
-
-    department = Agency.objects.get(code="000.00.13.H56")
+    department = AgencyFactory(level=Agency.Level.DEPARTMENT)
     answer = admin_client.post(f"{ADMIN}/new/", {"code": "2.999002", "name": "Thủ tục tỉnh", "sector": sector.pk,
                                                  "level": "province", "deciding": department.pk})  # fmt: skip
     assert answer.status_code == 302
     draft = ProcedureVersion.objects.get(procedure__code="2.999002")
-    assert draft.definition["agencies"]["deciding"] == {"code": "000.00.13.H56"}
+    assert draft.definition["agencies"]["deciding"] == {"code": department.code}
     assert draft.sector == sector
 
 
@@ -319,7 +347,8 @@ def test_validator_errors_land_on_their_rows(admin_client):
     before = draft.checksum
     data = editor_form(admin_client, draft)
     consult = next(int(k.split("-")[1]) for k, v in data.items() if k.endswith("-consult") and v)
-    data[f"steps-{consult}-consult"] = "000.00.31.H56, aprover"  # an unknown role in a consultation
+    health = AgencyFactory(level=Agency.Level.DEPARTMENT)
+    data[f"steps-{consult}-consult"] = f"{health.code}, aprover"  # an unknown role in a consultation
     appraise = next(int(k.split("-")[1]) for k, v in data.items() if k.endswith("-role") and v == "case_officer")
     data[f"steps-{appraise}-at"] = "000.99.99.H56"  # no such unit
     fee = add_row(data, "fees", {"code": "odd", "name_vi": "Phí lạ", "amount": "1", "when": '{"var": "data.nope"}'})
@@ -401,7 +430,7 @@ def test_user_text_is_escaped(admin_client):
 
 
 def test_preview_shows_the_citizen_form(admin_client):
-    version = selectors.version_in_force("2.001417")
+    version = in_force("2.001417")
     page = admin_client.get(f"{ADMIN}/version/{version.pk}/preview/", {"lang": "vi"})
     assert page.status_code == 200
     html = page.content.decode()
@@ -422,7 +451,7 @@ def test_preview_shows_the_citizen_form(admin_client):
 
 
 def test_publish_from_a_later_day(admin_client):
-    old = selectors.version_in_force("2.000575")
+    old = in_force("2.000575")
     draft = draft_of("2.000575")
     day = timezone.localdate() + datetime.timedelta(days=10)
     refused = admin_client.post(f"{ADMIN}/version/{draft.pk}/publish/",
@@ -442,13 +471,12 @@ def test_publish_from_a_later_day(admin_client):
 
 def test_a_definition_that_became_invalid_is_not_published(admin_client):
     draft = draft_of("2.000575")
-    from egov.agencies.models import Agency
-
-    definition = dict(draft.definition, agencies={"deciding": {"code": "000.00.13.H56"}})
+    department = AgencyFactory(level=Agency.Level.DEPARTMENT)
+    definition = dict(draft.definition, agencies={"deciding": {"code": department.code}})
     services.update_draft(draft, definition)
-    Agency.objects.filter(code="000.00.13.H56").update(active=False)
+    Agency.objects.filter(code=department.code).update(active=False)
     page = admin_client.get(f"{ADMIN}/version/{draft.pk}/publish/")
-    assert "000.00.13.H56" in page.content.decode()
+    assert department.code in page.content.decode()
     answer = admin_client.post(f"{ADMIN}/version/{draft.pk}/publish/", {"effective_from": ""})
     assert answer.status_code == 400
     draft.refresh_from_db()
@@ -459,7 +487,7 @@ def test_a_definition_that_became_invalid_is_not_published(admin_client):
 
 
 def test_published_versions_are_read_only(admin_client):
-    published = selectors.version_in_force("2.000575")
+    published = in_force("2.000575")
     before = published.checksum
     page = admin_client.get(editor_url(published))
     html = page.content.decode()
@@ -483,6 +511,7 @@ def test_published_versions_are_read_only(admin_client):
 
 
 def test_retired_versions_are_read_only_too(admin_client):
+    in_force("1.009994")
     old = ProcedureVersion.objects.filter(procedure__code="1.009994").order_by("number").first()
     assert old.status in ("published", "retired")
     if old.status == "published":
@@ -494,7 +523,7 @@ def test_retired_versions_are_read_only_too(admin_client):
 
 
 def test_copy_a_published_version_into_a_new_draft(admin_client):
-    published = selectors.version_in_force("2.000575")
+    published = in_force("2.000575")
     latest = ProcedureVersion.objects.filter(procedure__code="2.000575").order_by("-number").first()
     answer = admin_client.post(f"{ADMIN}/version/{published.pk}/copy/")
     draft = ProcedureVersion.objects.filter(procedure__code="2.000575").order_by("-number").first()
@@ -510,8 +539,8 @@ def test_copy_a_published_version_into_a_new_draft(admin_client):
     assert ProcedureVersion.objects.filter(procedure__code="2.000575").count() == count
 
 
-def test_retire_a_published_version_after_confirming(admin_client, demo):
-    published = selectors.version_in_force("2.000575")
+def test_retire_a_published_version_after_confirming(admin_client):
+    published = in_force("2.000575")
     page = admin_client.get(editor_url(published)).content.decode()
     assert f"{ADMIN}/version/{published.pk}/retire/" in page and "/delete/" not in page
     confirm = admin_client.get(f"{ADMIN}/version/{published.pk}/retire/")
@@ -526,10 +555,9 @@ def test_retire_a_published_version_after_confirming(admin_client, demo):
     assert f"/version/{published.pk}/retire/" not in admin_client.get(editor_url(published)).content.decode()
     assert admin_client.post(f"{ADMIN}/version/{published.pk}/retire/").status_code == 302
     # Someone who is not a procedure administrator cannot.
-    officer = Client()
-    officer.force_login(demo["tiepnhan.dongha"])
+    officer_client = logged_in(desk_officer())
     draft_published = services.publish_version(services.copy_to_draft(published))
-    assert officer.post(f"{ADMIN}/version/{draft_published.pk}/retire/").status_code in (302, 403)
+    assert officer_client.post(f"{ADMIN}/version/{draft_published.pk}/retire/").status_code in (302, 403)
     draft_published.refresh_from_db()
     assert draft_published.status == "published"
 
@@ -553,6 +581,7 @@ def test_delete_a_draft_after_confirming(admin_client):
 
 
 def test_admin_pages_of_the_catalogue(admin_client):
+    in_force("1.009994")
     for url in ("/admin/catalog/sector/", "/admin/catalog/procedure/", "/admin/catalog/procedureversion/",
                 "/admin/catalog/procedurefile/", "/admin/catalog/"):  # fmt: skip
         assert admin_client.get(url).status_code == 200, url
@@ -574,8 +603,13 @@ def test_admin_pages_of_the_catalogue(admin_client):
 # --- who may use it -------------------------------------------------------------------------
 
 
+def desk_officer():
+    """An intake officer of a commune: staff, but no procedure administrator."""
+    return officer(Role.INTAKE_OFFICER, AgencyFactory())
+
+
 @pytest.fixture
-def staff_without_role(demo):
+def staff_without_role():
     user = User.objects.create_user("nhanvien.khac", password="x", is_staff=True)
     client = Client()
     client.force_login(user)
@@ -583,18 +617,16 @@ def staff_without_role(demo):
 
 
 @pytest.fixture
-def procedure_admin_client(demo):
-    from egov.agencies.models import Agency
-
+def procedure_admin_client():
     user = User.objects.create_user("quantri.thutuc", password="x", is_staff=True)
-    RoleAssignment.objects.create(user=user, role="procedure_admin", agency=Agency.objects.get(code="000.00.00.H56"))
+    officer(Role.PROCEDURE_ADMIN, AgencyFactory(level=Agency.Level.PROVINCE), user=user)
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_a_staff_user_without_the_role_is_turned_away(staff_without_role, demo):
-    published = selectors.version_in_force("2.000575")
+def test_a_staff_user_without_the_role_is_turned_away(staff_without_role):
+    published = in_force("2.000575")
     draft = draft_of("2.000575")
     before = draft.checksum
     for url in (editor_url(draft), f"{ADMIN}/version/{draft.pk}/preview/", f"{ADMIN}/version/{draft.pk}/publish/",
@@ -610,9 +642,9 @@ def test_a_staff_user_without_the_role_is_turned_away(staff_without_role, demo):
     assert "/admin/catalog/" not in staff_without_role.get("/admin/").content.decode()
 
 
-def test_officers_and_anonymous_are_sent_to_log_in(demo):
+def test_officers_and_anonymous_are_sent_to_log_in():
     draft = draft_of("2.000575")
-    for client in (Client(), logged_in(demo["tiepnhan.dongha"])):
+    for client in (Client(), logged_in(desk_officer())):
         answer = client.get(editor_url(draft))
         assert answer.status_code == 302 and "login" in answer["Location"]
 

@@ -14,15 +14,21 @@ from django.utils.translation import gettext
 from egov.calendar.clock import local_zone
 from egov.catalog import eform, selectors, services
 from egov.catalog.conditions import context_for
-from egov.catalog.demo import load_demo_procedures
+from egov.catalog.demo import FOLDER
 from egov.catalog.models import ProcedureVersion
+from tests.factories import demo_procedure
+
+pytestmark = pytest.mark.django_db
+
+DEMO_FILES = sorted(path.name for path in FOLDER.glob("*.yaml"))  # the two building permits in order
 
 
 @pytest.fixture
-def catalogue(demo_agencies):
-    """The demo procedures, published."""
-    lines = list(load_demo_procedures())
-    assert lines
+def catalogue():
+    """Every demo procedure (egov/catalog/demo_procedures), published with the agencies it names."""
+    assert DEMO_FILES
+    for filename in DEMO_FILES:
+        demo_procedure(filename)
     return {v.procedure.code: v for v in selectors.in_force()}
 
 
@@ -34,8 +40,8 @@ def new_version(code, **changes):
 # --- a new version takes over on its day ------------------------------------------------------
 
 
-def test_a_version_published_for_a_later_day_waits_for_it(catalogue, api):
-    old = catalogue["2.000575"]
+def test_a_version_published_for_a_later_day_waits_for_it(api):
+    old = demo_procedure("household-business-registration.yaml")
     draft = new_version("2.000575", name={"vi": "Đăng ký hộ kinh doanh (mẫu mới)", "en": "Household business (new)"})
     start = timezone.now() + datetime.timedelta(days=10)
     new = services.publish_version(draft, effective_from=start)
@@ -68,18 +74,19 @@ def test_a_version_published_for_a_later_day_waits_for_it(catalogue, api):
     assert api.get("/api/v1/procedures/2.000575/", {"version": old.number}).json()["version"] == old.number
 
 
-def test_the_definitions_effective_from_is_local_midnight(catalogue):
+def test_the_definitions_effective_from_is_local_midnight():
+    death = demo_procedure("death-registration.yaml")
     day = timezone.localdate() + datetime.timedelta(days=30)
     draft = new_version("1.000656", effective_from=day.isoformat())
     new = services.publish_version(draft)
     assert new.effective_from == datetime.datetime.combine(day, datetime.time.min, tzinfo=local_zone())
     assert timezone.localtime(new.effective_from).hour == 0
-    assert selectors.version_in_force("1.000656") == catalogue["1.000656"]
+    assert selectors.version_in_force("1.000656") == death
     assert selectors.version_in_force("1.000656", moment=new.effective_from) == new
 
 
-def test_never_in_force_retroactively(catalogue):
-    old = catalogue["1.000894"]
+def test_never_in_force_retroactively():
+    old = demo_procedure("marriage-registration.yaml")
     draft = new_version("1.000894", effective_from="2020-01-01")
     before = timezone.now()
     new = services.publish_version(draft)
@@ -90,8 +97,10 @@ def test_never_in_force_retroactively(catalogue):
     assert selectors.version_in_force("1.000894", moment=old.effective_from) == old
 
 
-def test_the_building_permit_versions_chain(catalogue):
+def test_the_building_permit_versions_chain():
     """The demo ships two versions of 1.009994 (2014 and 2026 law); each is in force until the next."""
+    demo_procedure("building-permit-1-2014.yaml")
+    demo_procedure("building-permit-2-2026.yaml")
     versions = list(ProcedureVersion.objects.filter(procedure__code="1.009994").order_by("number"))
     assert len(versions) == 2 and all(v.status == "published" for v in versions)
     takeover = versions[1].effective_from
@@ -101,8 +110,8 @@ def test_the_building_permit_versions_chain(catalogue):
     assert selectors.version_in_force("1.009994") == versions[1]
 
 
-def test_retiring_the_only_published_version(catalogue, api):
-    services.retire_version(catalogue["1.000656"])
+def test_retiring_the_only_published_version(api):
+    services.retire_version(demo_procedure("death-registration.yaml"))
     assert selectors.version_in_force("1.000656") is None
     assert api.get("/api/v1/procedures/1.000656/").status_code == 404
 
@@ -140,8 +149,8 @@ def test_search_is_the_same_in_the_selector(catalogue):
 
 
 @pytest.fixture
-def criminal_record(catalogue):
-    return catalogue["2.001417"].spec
+def criminal_record():
+    return demo_procedure("criminal-record-certificate.yaml").spec
 
 
 VALID = {"full_name": "Nguyễn Văn An", "personal_id": "001099012345", "date_of_birth": "1990-05-01",
@@ -240,7 +249,8 @@ def test_conditional_time_limits(criminal_record, answers, days):
     assert criminal_record.time_limit_for(context_for({**VALID, **answers})) == {"working_days": days}
 
 
-def test_the_api_describes_the_cases(catalogue, api):
+def test_the_api_describes_the_cases(api):
+    demo_procedure("criminal-record-certificate.yaml")
     detail = api.get("/api/v1/procedures/2.001417/").json()
     assert len(detail["time_limit"]) == 2
     assert detail["fees"]["min"] == 100000 and detail["fees"]["max"] == 200000

@@ -13,10 +13,14 @@ from django.test import Client
 from pypdf import PdfReader
 
 from egov.common.sandbox import check_template
+from egov.common.vocabulary import Role
 from egov.documents import services
 from egov.documents.models import Document, DocumentTemplate
 from egov.documents.rendering import html_to_pdf
-from tests.dossiers.helpers import act, client_for, file_dossier, officer_for, open_tasks, upload
+from tests.dossiers.helpers import client_for, upload
+from tests.factories import AgencyFactory, CitizenFactory, officer
+
+from .conftest import file_with, step
 
 
 def pdf_text(document):
@@ -35,34 +39,27 @@ def run_after_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def step(demo, dossier_id, outcome, data=None, note=""):
-    task = open_tasks(dossier_id, demo["quantri"])[0]
-    answer = act(officer_for(task), task["id"], outcome, data, note)
-    assert answer.status_code == 200, answer.json()
-    return task
-
-
-def test_documents_through_acceptance_supplement_apology_and_issue(demo, run_after_commit, settings):
+def test_documents_through_acceptance_supplement_apology_and_issue(ward, run_after_commit, settings):
     settings.LANGUAGE_CODE = "vi"  # the legal forms are made in the default language
-    citizen = demo["congdan"]
+    citizen, stranger = ward.citizen, CitizenFactory()
     with run_after_commit():
-        dossier = file_dossier(citizen, "2.000575")
-        step(demo, dossier["id"], "accept")
+        dossier = file_with(ward)
+        step(ward, dossier["id"], "accept")
     with run_after_commit():
-        step(demo, dossier["id"], "supplement", {"documents": ["owner_id"]}, "Ảnh chụp giấy tờ bị mờ")
+        step(ward, dossier["id"], "supplement", {"documents": ["owner_id"]}, "Ảnh chụp giấy tờ bị mờ")
     with run_after_commit():
         upload(client_for(citizen), dossier["id"], "owner_id")
         assert client_for(citizen).post(f"/api/v1/dossiers/{dossier['id']}/supplement/").status_code == 200
     with run_after_commit():
         due = datetime.datetime.fromisoformat(client_for(citizen).get(f"/api/v1/dossiers/{dossier['id']}/").json()["due_at"])
-        answer = client_for(demo["chutich.dongha"]).post(
+        answer = client_for(ward.approver).post(
             f"/api/v1/dossiers/{dossier['id']}/apologise/",
             {"new_due_at": (due + datetime.timedelta(days=5)).isoformat(), "reason": "Chờ xác minh địa điểm"},
         )
         assert answer.status_code == 200
     with run_after_commit():
         for outcome in ["forward", "approve", "issue"]:
-            step(demo, dossier["id"], outcome)
+            step(ward, dossier["id"], outcome)
 
     listed = client_for(citizen).get(f"/api/v1/dossiers/{dossier['id']}/documents/").json()
     kinds = [row["kind"] for row in listed]
@@ -70,7 +67,7 @@ def test_documents_through_acceptance_supplement_apology_and_issue(demo, run_aft
     assert all(row["status"] == "ready" and row["download"] for row in listed)
 
     full = client_for(citizen).get(f"/api/v1/dossiers/{dossier['id']}/").json()
-    code, name = full["code"], "Nguyễn Văn An"
+    code, name = full["code"], citizen.full_name
     texts = {}
     for row in listed:
         document = Document.objects.get(pk=row["id"])
@@ -88,21 +85,21 @@ def test_documents_through_acceptance_supplement_apology_and_issue(demo, run_aft
     # The download is for those who may see the dossier only.
     download = listed[0]["download"].replace("http://testserver", "")
     assert client_for(citizen).get(download)["Content-Type"] == "application/pdf"
-    assert client_for(demo["congdan2"]).get(download).status_code == 404
-    assert client_for(demo["congdan2"]).get(f"/api/v1/dossiers/{dossier['id']}/documents/").status_code == 404
+    assert client_for(stranger).get(download).status_code == 404
+    assert client_for(stranger).get(f"/api/v1/dossiers/{dossier['id']}/documents/").status_code == 404
 
 
-def test_regenerating_is_idempotent_and_failures_are_visible_and_retried(demo, run_after_commit):
+def test_regenerating_is_idempotent_and_failures_are_visible_and_retried(ward, run_after_commit):
     from egov.integrations.dispatch import dispatch
     from egov.integrations.models import OutboxEvent
 
-    dossier = file_dossier(demo["congdan"], "2.000575")
+    dossier = file_with(ward)
     failing = mock.patch("egov.documents.services.html_to_pdf", side_effect=RuntimeError("font server down"))
     with failing, run_after_commit():
-        step(demo, dossier["id"], "accept")
+        step(ward, dossier["id"], "accept")
     receipt = Document.objects.get(dossier_id=dossier["id"], kind="receipt")
     assert receipt.status == "failed" and "font server down" in receipt.error and receipt.attempts >= 1
-    staff_view = client_for(demo["tiepnhan.dongha"]).get(f"/api/v1/dossiers/{dossier['id']}/documents/").json()
+    staff_view = client_for(ward.intake).get(f"/api/v1/dossiers/{dossier['id']}/documents/").json()
     assert staff_view[0]["status"] == "failed" and "font server down" in staff_view[0]["error"]
     services.render(receipt)  # the retry
     receipt.refresh_from_db()
@@ -114,10 +111,10 @@ def test_regenerating_is_idempotent_and_failures_are_visible_and_retried(demo, r
     assert Document.objects.filter(dossier_id=dossier["id"], kind="receipt").count() == 1
 
 
-def test_verification_page_reports_unknown_superseded_and_tampered(demo, run_after_commit):
+def test_verification_page_reports_unknown_superseded_and_tampered(ward, run_after_commit):
     with run_after_commit():
-        dossier = file_dossier(demo["congdan"], "2.000575")
-        step(demo, dossier["id"], "accept")
+        dossier = file_with(ward)
+        step(ward, dossier["id"], "accept")
     receipt = Document.objects.get(dossier_id=dossier["id"], kind="receipt")
     text = pdf_text(receipt)
     url = re.search(r"http://\S+/verify/(\w+)/", text)
@@ -183,25 +180,24 @@ def test_sandbox_refuses_dangerous_templates(body):
         check_template(body)
 
 
-def test_admin_template_renders_escaped_in_the_sandbox(demo, run_after_commit):
+def test_admin_template_renders_escaped_in_the_sandbox(ward, run_after_commit):
     DocumentTemplate.objects.create(
         slug="household-business-certificate", name="Mẫu riêng",
         body="<p>Chủ hộ: {{ applicant.full_name }}</p><p>{{ data.business_name }}</p>",
     )
     data = {"business_name": "<script>alert(1)</script> Gió Lào"}
-    from tests.dossiers.helpers import sample_data
 
     with run_after_commit():
-        dossier = file_dossier(demo["congdan"], "2.000575", {**sample_data("2.000575"), **data})
+        dossier = file_with(ward, **data)
         for outcome in ["accept", "forward", "approve", "issue"]:
-            step(demo, dossier["id"], outcome)
+            step(ward, dossier["id"], outcome)
     result = Document.objects.get(dossier_id=dossier["id"], kind="result")
     assert result.status == "ready", result.error
     text = normal(pdf_text(result))
     assert "Chủ hộ: Nguyễn Văn An" in text and "<script>alert(1)</script> Gió Lào" in text
 
 
-def test_results_are_signed_when_a_certificate_is_configured(demo, run_after_commit, settings, tmp_path):
+def test_results_are_signed_when_a_certificate_is_configured(ward, run_after_commit, settings, tmp_path):
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -223,8 +219,8 @@ def test_results_are_signed_when_a_certificate_is_configured(demo, run_after_com
     settings.EGOV_SIGNING_P12 = str(p12)
     settings.EGOV_SIGNING_P12_PASSWORD = "secret"
     with run_after_commit():
-        dossier = file_dossier(demo["congdan"], "2.000575")
-        step(demo, dossier["id"], "accept")
+        dossier = file_with(ward)
+        step(ward, dossier["id"], "accept")
     receipt = Document.objects.get(dossier_id=dossier["id"], kind="receipt")
     assert receipt.status == "ready", receipt.error
     assert "Đông Hà (test)" in receipt.signer
@@ -244,13 +240,13 @@ def test_results_are_signed_when_a_certificate_is_configured(demo, run_after_com
 REFERENCE_MOMENT = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)  # 09:00 in Hà Nội time
 
 
-def render_reference_receipt(demo, tmp_path):
+def render_reference_receipt(ward, tmp_path):
     """A receipt with every variable part pinned, rendered to a PNG page."""
 
     from egov.dossiers.models import Dossier
 
-    dossier = file_dossier(demo["congdan"], "2.000575")
-    step(demo, dossier["id"], "accept")
+    dossier = file_with(ward)
+    step(ward, dossier["id"], "accept")
     Dossier.objects.filter(pk=dossier["id"]).update(
         code="000.17.22.H56-260302-0001", submitted_at=REFERENCE_MOMENT, accepted_at=REFERENCE_MOMENT,
         due_at=datetime.datetime(2026, 3, 5, 10, 0, tzinfo=datetime.UTC),
@@ -268,7 +264,7 @@ def render_reference_receipt(demo, tmp_path):
     return tmp_path / "receipt.png"
 
 
-def test_receipt_looks_like_the_reference_image(demo, tmp_path, settings):
+def test_receipt_looks_like_the_reference_image(ward, tmp_path, settings):
     """The reference PNG was checked by eye; a layout or font regression changes many pixels."""
     from pathlib import Path
 
@@ -276,7 +272,7 @@ def test_receipt_looks_like_the_reference_image(demo, tmp_path, settings):
 
     settings.SITE_URL = "https://motcua.quangtri.gov.vn"
     settings.LANGUAGE_CODE = "vi"  # the legal forms are Vietnamese
-    rendered = Image.open(render_reference_receipt(demo, tmp_path)).convert("L")
+    rendered = Image.open(render_reference_receipt(ward, tmp_path)).convert("L")
     reference = Image.open(Path(__file__).parent / "data" / "receipt-vi.png").convert("L")
     assert rendered.size == reference.size
     difference = ImageChops.difference(rendered, reference)
@@ -284,19 +280,20 @@ def test_receipt_looks_like_the_reference_image(demo, tmp_path, settings):
     assert changed / (rendered.width * rendered.height) < 0.01, changed
 
 
-def test_dossier_register_for_a_unit_and_period(demo):
+def test_dossier_register_for_a_unit_and_period(ward):
     import datetime as dt
 
-    first = file_dossier(demo["congdan"], "2.000575")
-    second = file_dossier(demo["congdan2"], "2.000575")
+    other_desk = officer(Role.INTAKE_OFFICER, AgencyFactory())  # the desk of another commune
+    first = file_with(ward)
+    second = file_with(ward, CitizenFactory(full_name="Trần Thị Bình"))
     today = dt.date.today().isoformat()
-    desk = client_for(demo["tiepnhan.dongha"])
-    answer = desk.get("/api/v1/register/", {"agency": "000.17.22.H56", "from": today, "to": today})
+    desk, unit = client_for(ward.intake), ward.agency.code
+    answer = desk.get("/api/v1/register/", {"agency": unit, "from": today, "to": today})
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(answer.content))
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # A4 landscape
     text = normal("\n".join(page.extract_text() for page in reader.pages))
     assert first["code"] in text and second["code"] in text and "Trần Thị Bình" in text
-    assert client_for(demo["tiepnhan.camlo"]).get(
-        "/api/v1/register/", {"agency": "000.17.22.H56", "from": today, "to": today}).status_code == 404
-    assert desk.get("/api/v1/register/", {"agency": "000.17.22.H56", "from": today}).status_code == 400
+    assert client_for(other_desk).get(
+        "/api/v1/register/", {"agency": unit, "from": today, "to": today}).status_code == 404
+    assert desk.get("/api/v1/register/", {"agency": unit, "from": today}).status_code == 400

@@ -1,10 +1,13 @@
-"""Driving dossiers through the REST API as the real clients do (tokens, JSON, multipart)."""
+"""Driving dossiers as the real clients do: through the REST API (tokens, JSON, multipart), and
+through the services as the pages do (``do``)."""
 
 from rest_framework.test import APIClient
 
 from egov.accounts.models import RoleAssignment
 from egov.accounts.services import issue_token
 from egov.catalog import selectors as catalog
+from egov.dossiers import services
+from egov.dossiers.selectors import my_tasks, team_queue
 from tests.conftest import make_pdf
 
 VALUE_BY_TYPE = {
@@ -27,8 +30,9 @@ def client_for(user):
     return client
 
 
-def sample_data(code):
-    """Values for every required field of the procedure in force."""
+def sample_data(code, agency=None):
+    """Values for every required field of the procedure in force (``agency``: the code for its
+    agency fields; the demo's Đông Hà by default)."""
     spec = catalog.version_in_force(code).spec
     data = {}
     for field in spec.input_fields:
@@ -39,6 +43,8 @@ def sample_data(code):
         elif field.type in ("choice", "multichoice"):
             first = field.choices()[0][0]
             data[field.key] = [first] if field.type == "multichoice" else first
+        elif field.type == "agency" and agency:
+            data[field.key] = agency
         else:
             data[field.key] = VALUE_BY_TYPE[field.type]
     return data
@@ -118,3 +124,19 @@ def drive_to_end(dossier_id, any_staff, choose=None, max_moves=30):
         assert answer.status_code == 200, answer.json()
         moves.append((task["step"], outcome))
     raise AssertionError(f"dossier did not finish: {moves}")
+
+
+# --- through the services (the API helpers above go through HTTP) ---------------------------
+
+
+def open_task(dossier, user):
+    task = team_queue(user).filter(dossier=dossier).first() or my_tasks(user).filter(dossier=dossier).first()
+    assert task is not None, f"{user.username} has no task for {dossier}"
+    return task
+
+
+def do(user, dossier, outcome, **kwargs):
+    task = open_task(dossier, user)
+    services.complete_task(user, task.pk, outcome, **kwargs)
+    dossier.refresh_from_db()
+    return dossier

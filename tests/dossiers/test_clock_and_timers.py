@@ -9,28 +9,33 @@ from egov.calendar.clock import WorkingCalendar
 from egov.dossiers.models import Dossier
 from egov.dossiers.tasks import fire_due_timers
 from egov.integrations.models import OutboxEvent
+from tests.dossiers.helpers import do
+from tests.factories import administrator, household, household_data, household_draft, paper
 from workflows.models import DossierTask
 
-from .helpers import act, client_for, file_dossier, open_tasks, upload
+from .helpers import act, client_for, file_dossier, officer_for, open_tasks, upload
+
+pytestmark = pytest.mark.django_db
 
 
 def first_task(dossier_id, admin):
     return open_tasks(dossier_id, admin)[0]
 
 
-def officer(demo, task):
-    from .helpers import officer_for
+def filed():
+    """A household-business dossier filed through the API in a commune of its own, and an
+    administrator who sees it."""
+    world = household()
+    return world, administrator(), file_dossier(world.citizen, world.code, household_data(world))["id"]
 
-    return officer_for(task)
 
-
-def test_supplement_at_intake_does_not_start_the_clock_and_loops(demo):
-    citizen, admin = demo["congdan"], demo["quantri"]
-    dossier_id = file_dossier(citizen, "2.000575")["id"]
+def test_supplement_at_intake_does_not_start_the_clock_and_loops():
+    world, admin, dossier_id = filed()
+    citizen = world.citizen
     for _round in range(2):  # the loop works repeatedly
         task = first_task(dossier_id, admin)
         assert task["step"] == "intake"
-        answer = act(officer(demo, task), task["id"], "supplement", {"documents": ["owner_id"]}, "Bản chụp mờ.")
+        answer = act(officer_for(task), task["id"], "supplement", {"documents": ["owner_id"]}, "Bản chụp mờ.")
         assert answer.status_code == 200, answer.json()
         dossier = Dossier.objects.get(pk=dossier_id)
         assert dossier.status == "supplement_requested" and dossier.accepted_at is None and dossier.due_at is None
@@ -45,21 +50,21 @@ def test_supplement_at_intake_does_not_start_the_clock_and_loops(demo):
     assert dossier.clock_pauses.count() == 0
     assert dossier.attachments.filter(document_key="owner_id", replaced_at__isnull=False).count() == 2
     task = first_task(dossier_id, admin)
-    assert act(officer(demo, task), task["id"], "accept").status_code == 200
+    assert act(officer_for(task), task["id"], "accept").status_code == 200
     assert Dossier.objects.get(pk=dossier_id).accepted_at is not None
 
 
-def test_supplement_during_handling_pauses_the_clock(demo):
-    citizen, admin = demo["congdan"], demo["quantri"]
-    dossier_id = file_dossier(citizen, "2.000575")["id"]
+def test_supplement_during_handling_pauses_the_clock():
+    world, admin, dossier_id = filed()
+    citizen = world.citizen
     task = first_task(dossier_id, admin)
-    act(officer(demo, task), task["id"], "accept")
+    act(officer_for(task), task["id"], "accept")
     dossier = Dossier.objects.get(pk=dossier_id)
     original_due = dossier.due_at
     for _round in range(2):
         task = first_task(dossier_id, admin)
         assert task["step"] == "appraise"
-        answer = act(officer(demo, task), task["id"], "supplement", {"fields": ["business_name"]}, "Tên trùng.")
+        answer = act(officer_for(task), task["id"], "supplement", {"fields": ["business_name"]}, "Tên trùng.")
         assert answer.status_code == 200, answer.json()
         pause = Dossier.objects.get(pk=dossier_id).clock_pauses.get(ended_at__isnull=True)
         # The applicant answers two working days later: the due date moves on by two working days.
@@ -82,15 +87,14 @@ def test_supplement_during_handling_pauses_the_clock(demo):
     assert first_task(dossier_id, admin)["step"] == "appraise"
 
 
-def test_apology_once_keeps_the_legal_due_date(demo):
-    citizen, admin = demo["congdan"], demo["quantri"]
-    dossier_id = file_dossier(citizen, "2.000575")["id"]
+def test_apology_once_keeps_the_legal_due_date():
+    world, admin, dossier_id = filed()
     task = first_task(dossier_id, admin)
-    act(officer(demo, task), task["id"], "accept")
+    act(officer_for(task), task["id"], "accept")
     due = Dossier.objects.get(pk=dossier_id).due_at
     new_date = (due + datetime.timedelta(days=7)).isoformat()
-    head = client_for(demo["chutich.dongha"])
-    assert client_for(demo["congchuc.dongha"]).post(
+    head = client_for(world.approver)
+    assert client_for(world.case_officer).post(
         f"/api/v1/dossiers/{dossier_id}/apologise/", {"new_due_at": new_date, "reason": "x"}
     ).status_code == 403
     answer = head.post(f"/api/v1/dossiers/{dossier_id}/apologise/", {"new_due_at": new_date, "reason": "Chờ xác minh"})
@@ -101,11 +105,10 @@ def test_apology_once_keeps_the_legal_due_date(demo):
     assert Dossier.objects.get(pk=dossier_id).due_at == due
 
 
-def test_timer_flags_and_escalates_an_overdue_step_by_itself(demo):
-    citizen, admin = demo["congdan"], demo["quantri"]
-    dossier_id = file_dossier(citizen, "2.000575")["id"]
+def test_timer_flags_and_escalates_an_overdue_step_by_itself():
+    world, admin, dossier_id = filed()
     task = first_task(dossier_id, admin)
-    act(officer(demo, task), task["id"], "accept")
+    act(officer_for(task), task["id"], "accept")
     step = DossierTask.objects.get(dossier_id=dossier_id, step_key="appraise")
     assert step.due_at is not None and step.flagged_at is None
     # Nobody touches the dossier; time passes beyond the step's 12-hour budget.
@@ -119,17 +122,16 @@ def test_timer_flags_and_escalates_an_overdue_step_by_itself(demo):
     assert step.flagged_at == later
     escalations = OutboxEvent.objects.filter(dossier_id=dossier_id, type="dossier.step_overdue")
     assert escalations.count() == 1
-    assert escalations.get().data["escalated_to"] == ["quanly.dongha"]
-    listed = client_for(demo["congchuc.dongha"]).get("/api/v1/tasks/?scope=queue").json()["results"]
+    assert escalations.get().data["escalated_to"] == [world.manager.username]
+    listed = client_for(world.case_officer).get("/api/v1/tasks/?scope=queue").json()["results"]
     assert [t["flagged_at"] is not None for t in listed if t["id"] == step.pk] == [True]
 
 
 @pytest.mark.parametrize("hours_before,expected", [(30, []), (10, ["dossier.due_soon"])])
-def test_due_soon_and_overdue_sweep(demo, hours_before, expected):
-    citizen, admin = demo["congdan"], demo["quantri"]
-    dossier_id = file_dossier(citizen, "2.000575")["id"]
+def test_due_soon_and_overdue_sweep(hours_before, expected):
+    _world, admin, dossier_id = filed()
     task = first_task(dossier_id, admin)
-    act(officer(demo, task), task["id"], "accept")
+    act(officer_for(task), task["id"], "accept")
     due = Dossier.objects.get(pk=dossier_id).due_at
     from unittest import mock
 
@@ -145,27 +147,23 @@ def test_due_soon_and_overdue_sweep(demo, hours_before, expected):
 
 
 @pytest.mark.django_db(transaction=False)
-def test_open_tasks_carry_the_dossier_due_date_through_a_pause(demo, pdf_file):
+def test_open_tasks_carry_the_dossier_due_date_through_a_pause():
     """The queues filter and sort on the task's copy of the legal due date: it must follow
     the dossier when a supplement pause moves the date."""
     from egov.dossiers import services
 
-    from .test_lifecycle_services import HOUSEHOLD, do
-
-    citizen = demo["congdan"]
-    dossier = services.create_draft(citizen, "2.000575", HOUSEHOLD)
-    services.add_attachment(citizen, dossier, "application", pdf_file())
-    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
-    dossier = services.submit(citizen, dossier)
-    dossier = do(demo["tiepnhan.dongha"], dossier, "accept")
+    world = household()
+    citizen = world.citizen
+    dossier = services.submit(citizen, household_draft(world))
+    dossier = do(world.intake, dossier, "accept")
     step = DossierTask.objects.get(dossier=dossier, flow_task_type="HUMAN", status="NEW")
     assert step.dossier_due_at == dossier.due_at is not None
-    dossier = do(demo["congchuc.dongha"], dossier, "supplement", data={"documents": ["owner_id"]},
+    dossier = do(world.case_officer, dossier, "supplement", data={"documents": ["owner_id"]},
                  note="Bản chụp mờ")
     due_before = dossier.due_at
     # The applicant answers three days later: the legal due date moves on by the paused time.
     dossier.clock_pauses.update(started_at=timezone.now() - datetime.timedelta(days=3))
-    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
+    services.add_attachment(citizen, dossier, "owner_id", paper())
     services.answer_supplement(citizen, dossier, {}, "Đã bổ sung")
     dossier.refresh_from_db()
     assert dossier.due_at > due_before

@@ -14,9 +14,8 @@ from django.db import connection
 from egov.common.errors import Conflict
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
+from tests.factories import household, household_draft
 from workflows.models import DossierTask
-
-from .helpers import sample_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,19 +30,15 @@ def _in_thread(function):
     return run
 
 
-def _drafts(demo, pdf_file, count):
-    citizen = demo["congdan"]
-    drafts = []
-    for _ in range(count):
-        dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
-        services.add_attachment(citizen, dossier, "application", pdf_file())
-        services.add_attachment(citizen, dossier, "owner_id", pdf_file())
-        drafts.append(dossier)
-    return citizen, drafts
+def _drafts(count):
+    """A commune deciding the household-business procedure, and ``count`` drafts of its citizen."""
+    world = household()
+    return world, [household_draft(world) for _ in range(count)]
 
 
-def test_twenty_parallel_submissions_get_twenty_distinct_codes(demo, pdf_file):
-    citizen, drafts = _drafts(demo, pdf_file, 20)
+def test_twenty_parallel_submissions_get_twenty_distinct_codes():
+    world, drafts = _drafts(20)
+    citizen = world.citizen
     barrier = threading.Barrier(20)
 
     @_in_thread
@@ -58,11 +53,11 @@ def test_twenty_parallel_submissions_get_twenty_distinct_codes(demo, pdf_file):
     assert Dossier.objects.filter(status="submitted").count() == 20
 
 
-def test_ten_parallel_completions_of_one_task_one_wins(demo, pdf_file):
-    citizen, (dossier,) = _drafts(demo, pdf_file, 1)
-    services.submit(citizen, dossier)
+def test_ten_parallel_completions_of_one_task_one_wins():
+    world, (dossier,) = _drafts(1)
+    services.submit(world.citizen, dossier)
     task = DossierTask.objects.get(dossier=dossier, step_key="intake")
-    officer = demo["tiepnhan.dongha"]
+    officer = world.intake
     barrier = threading.Barrier(10)
 
     @_in_thread
@@ -81,14 +76,14 @@ def test_ten_parallel_completions_of_one_task_one_wins(demo, pdf_file):
     assert Dossier.objects.get(pk=dossier.pk).handovers.count() == 1
 
 
-def test_withdrawals_racing_hand_overs_never_deadlock(demo, pdf_file):
+def test_withdrawals_racing_hand_overs_never_deadlock():
     """The applicant withdraws while an officer completes, claims or the applicant answers:
     every writer locks dossier, process, task in that order, so one waits for the other and
     each ends in a clean answer (done, or refused), never a deadlock."""
     from egov.common.errors import DomainError
 
-    citizen, drafts = _drafts(demo, pdf_file, 6)
-    officer = demo["tiepnhan.dongha"]
+    world, drafts = _drafts(6)
+    citizen, officer = world.citizen, world.intake
     for dossier in drafts:
         services.submit(citizen, dossier)
     pairs = []

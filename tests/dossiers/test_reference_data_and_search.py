@@ -14,7 +14,8 @@ from egov.catalog import services as catalog_services
 from egov.catalog.models import ImmutableVersionError, pinned_spec
 from egov.common.text_search import fold
 from egov.dossiers import services
-from tests.dossiers.helpers import client_for, draft_with_papers
+from tests.dossiers.helpers import client_for
+from tests.factories import CitizenFactory, administrator, household, household_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +41,14 @@ def test_the_coming_years_are_seeded_by_migrate_not_by_a_read():
     assert CalendarDay.objects.count() == before and not CalendarYear.objects.filter(year=2091).exists()
 
 
-def test_an_edited_agency_is_seen_by_the_next_hand_over(demo):
-    citizen = demo["congdan"]
-    dossier = services.submit(citizen, draft_with_papers(citizen))
-    agency = Agency.objects.get(code="000.17.22.H56")
+def test_an_edited_agency_is_seen_by_the_next_hand_over():
+    world = household()
+    dossier = services.submit(world.citizen, household_draft(world))
+    agency = Agency.objects.get(code=world.agency.code)
     agency.office_hours = [["07:00", "09:00"]]  # two office hours a day
     agency.save()
     task = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
-    services.complete_task(demo["tiepnhan.dongha"], task.pk, "accept", {})
+    services.complete_task(world.intake, task.pk, "accept", {})
     step = dossier.tasks.get(flow_task_type="HUMAN", status="NEW")
     budget = dossier.spec.steps[0].budget_hours
     short_days = WorkingCalendar(office_hours=[["07:00", "09:00"]]).budget_deadline(step.created, budget)
@@ -56,8 +57,8 @@ def test_an_edited_agency_is_seen_by_the_next_hand_over(demo):
     assert abs(step.due_at - short_days) < datetime.timedelta(seconds=5)
 
 
-def test_a_published_version_is_parsed_once_and_a_draft_is_never_pinned(demo):
-    published = catalog.version_in_force("2.000575")
+def test_a_published_version_is_parsed_once_and_a_draft_is_never_pinned():
+    published = catalog.version_in_force(household().code)
     first = pinned_spec(published.pk)
     assert pinned_spec(published.pk) is first
     draft = catalog_services.copy_to_draft(published)
@@ -65,12 +66,13 @@ def test_a_published_version_is_parsed_once_and_a_draft_is_never_pinned(demo):
         pinned_spec(draft.pk)
 
 
-def test_queues_search_code_and_applicant_with_or_without_diacritics(demo):
+def test_queues_search_code_and_applicant_with_or_without_diacritics():
     from egov.backoffice.selectors import queue
 
-    citizen = demo["congdan"]  # Nguyễn Văn An in the demo
-    dossier = services.submit(citizen, draft_with_papers(citizen))
-    officer = demo["tiepnhan.dongha"]
+    world = household()
+    citizen = CitizenFactory(full_name="Nguyễn Văn An")  # a name with diacritics
+    dossier = services.submit(citizen, household_draft(world, citizen))
+    officer = world.intake
     name = citizen.full_name
     last_word = fold(name).split()[-1]
     for text in (name, fold(name), name.upper(), dossier.code, dossier.code[-11:], f"{last_word} {dossier.code[-4:]}"):
@@ -81,18 +83,19 @@ def test_queues_search_code_and_applicant_with_or_without_diacritics(demo):
     assert [row["dossier"]["code"] for row in answer.json()["results"]] == [dossier.code]
 
 
-def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only(demo):
+def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only():
     from egov.backoffice.selectors import queue
     from egov.privacy.services import anonymise, request_erasure
 
-    citizen = demo["congdan"]
-    services.submit(citizen, draft_with_papers(citizen))
-    officer = demo["tiepnhan.dongha"]
+    world = household()
+    citizen = world.citizen
+    services.submit(citizen, household_draft(world))
+    officer = world.intake
     old_name = citizen.full_name
     citizen.full_name = "Lê Thị Bích"
     citizen.save()
     assert queue(officer, text="le thi bich").count() == 1
     assert not queue(officer, text=old_name).exists()
-    anonymise(request_erasure(citizen), demo["quantri"])
+    anonymise(request_erasure(citizen), administrator())
     assert not queue(officer, text="le thi bich").exists()
     assert queue(officer, text="anonymised").count() == 1

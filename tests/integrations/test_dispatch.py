@@ -16,7 +16,7 @@ def fragile_consumer(event):
         raise ConnectionError("the partner system is down")
 
 
-def test_a_failing_event_does_not_hold_up_the_rest_of_its_batch(monkeypatch, demo):
+def test_a_failing_event_does_not_hold_up_the_rest_of_its_batch(monkeypatch):
     monkeypatch.setattr(dispatch, "_consumers", [*dispatch._consumers, fragile_consumer])
     first = events.emit(events.RATED, None, None, comment="fine")
     failing = events.emit(events.RATED, None, None, comment="refused downstream")

@@ -17,15 +17,22 @@ from egov.dossiers import services
 from egov.integrations import events, relay
 from egov.integrations.models import OutboxEvent
 from egov.stats.models import CountedEvent
-from tests.dossiers.helpers import draft_with_papers
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def submitted(demo, count=1):
-    dossiers = [draft_with_papers(demo["congdan"]) for _ in range(count)]
+@pytest.fixture
+def world():
+    """A commune deciding its own procedure, its officers and a citizen (tests/factories.py)."""
+    return factories.commune()
+
+
+def submitted(world, count=1):
+    """``count`` dossiers of the world's procedure, drafted with their papers, then submitted."""
+    dossiers = [factories.draft(world) for _ in range(count)]
     for dossier in dossiers:
-        services.submit(demo["congdan"], dossier)
+        services.submit(world.citizen, dossier)
     return dossiers
 
 
@@ -33,25 +40,25 @@ def flat(sent):
     return [event_id for message in sent for event_id in message]
 
 
-def test_a_web_process_writes_its_events_and_queues_nothing_for_them(demo, sent):
-    [dossier] = submitted(demo)
+def test_a_web_process_writes_its_events_and_queues_nothing_for_them(world, sent):
+    [dossier] = submitted(world)
     event = OutboxEvent.objects.get(dossier=dossier, type=events.DOSSIER_SUBMITTED)
     assert event.relayed_at is None and event.dispatched_at is None
     assert sent == []  # no message on the request's path
 
 
-def test_the_tests_relay_at_commit_as_a_worker_would(demo):
-    [dossier] = submitted(demo)
+def test_the_tests_relay_at_commit_as_a_worker_would(world):
+    [dossier] = submitted(world)
     event = OutboxEvent.objects.get(dossier=dossier, type=events.DOSSIER_SUBMITTED)
     assert event.relayed_at is not None and event.dispatched_at is not None
     assert event.relayed_at <= event.dispatched_at
     assert CountedEvent.objects.filter(event=event).exists()  # the statistics counted it
 
 
-def test_the_relay_claims_each_event_once_and_its_consumers_run(demo, sent, monkeypatch):
+def test_the_relay_claims_each_event_once_and_its_consumers_run(world, sent, monkeypatch):
     from egov.integrations.tasks import dispatch_events
 
-    [dossier] = submitted(demo)
+    [dossier] = submitted(world)
     monkeypatch.undo()  # the message is sent (eagerly: the consumers run here, as in a worker)
     assert relay.relay_once() == 1
     event = OutboxEvent.objects.get(dossier=dossier, type=events.DOSSIER_SUBMITTED)
@@ -61,24 +68,24 @@ def test_the_relay_claims_each_event_once_and_its_consumers_run(demo, sent, monk
     assert dispatch_events.name == "egov.integrations.tasks.dispatch_events"
 
 
-def test_an_idle_relay_only_reads(demo, sent):
+def test_an_idle_relay_only_reads(sent):
     with CaptureQueriesContext(connection) as queries:
         assert relay.relay_once() == 0
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT"]
 
 
-def test_oldest_first_in_batches(demo, sent):
-    submitted(demo, count=3)
+def test_oldest_first_in_batches(world, sent):
+    submitted(world, count=3)
     order = [str(pk) for pk in OutboxEvent.objects.order_by("occurred_at", "pk").values_list("pk", flat=True)]
     assert relay.relay_once(limit=2) == 2
     assert relay.relay_once(limit=2) == 1
     assert sent == [order[:2], order[2:]]
 
 
-def test_a_claim_whose_message_cannot_be_sent_is_given_back(demo, sent, monkeypatch):
+def test_a_claim_whose_message_cannot_be_sent_is_given_back(world, sent, monkeypatch):
     from egov.integrations.tasks import dispatch_events
 
-    [dossier] = submitted(demo)
+    [dossier] = submitted(world)
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("the broker is down")
@@ -93,10 +100,10 @@ def test_a_claim_whose_message_cannot_be_sent_is_given_back(demo, sent, monkeypa
     assert sent == [[str(event.pk)]]
 
 
-def test_the_sweep_gives_stalled_claims_back_and_says_when_no_relay_took_events(demo, sent, caplog):
+def test_the_sweep_gives_stalled_claims_back_and_says_when_no_relay_took_events(world, sent, caplog):
     from egov.integrations.tasks import redispatch_events
 
-    submitted(demo, count=2)
+    submitted(world, count=2)
     assert relay.relay_once(limit=1) == 1  # claimed; its message is lost (the worker died)
     claimed = OutboxEvent.objects.get(relayed_at__isnull=False)
     long_ago = timezone.now() - datetime.timedelta(minutes=5)
@@ -111,8 +118,8 @@ def test_the_sweep_gives_stalled_claims_back_and_says_when_no_relay_took_events(
     assert sorted(sent[1]) == sorted(str(pk) for pk in OutboxEvent.objects.values_list("pk", flat=True))
 
 
-def test_relays_running_at_once_claim_every_event_exactly_once(demo, sent):
-    submitted(demo, count=4)
+def test_relays_running_at_once_claim_every_event_exactly_once(world, sent):
+    submitted(world, count=4)
     with transaction.atomic():
         for i in range(60):
             events.emit(events.STEP_COMPLETED, None, None, step=f"s{i}")
@@ -138,10 +145,10 @@ def test_relays_running_at_once_claim_every_event_exactly_once(demo, sent):
     assert sum(claims) == len(expected)
 
 
-def test_the_worker_thread_relays_without_being_asked(demo, sent):
+def test_the_worker_thread_relays_without_being_asked(world, sent):
     runner = relay.Relay(poll=0.01).start()
     try:
-        [dossier] = submitted(demo)
+        [dossier] = submitted(world)
         event = OutboxEvent.objects.get(dossier=dossier, type=events.DOSSIER_SUBMITTED)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not flat(sent):
@@ -151,12 +158,12 @@ def test_the_worker_thread_relays_without_being_asked(demo, sent):
     assert flat(sent) == [str(event.pk)]
 
 
-def test_a_commit_wakes_the_relay_of_its_process_at_once(demo, sent):
+def test_a_commit_wakes_the_relay_of_its_process_at_once(world, sent):
     runner = relay.start_relay(relay.Relay(poll=60))  # it would not look again for a minute
     try:
         time.sleep(0.2)  # its first look found nothing
         started = time.monotonic()
-        [dossier] = submitted(demo)
+        [dossier] = submitted(world)
         while time.monotonic() - started < 10 and not flat(sent):
             time.sleep(0.01)
         waited = time.monotonic() - started

@@ -10,10 +10,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from egov.audit.models import AuditRecord
+from egov.common.vocabulary import Role
 from egov.integrations.clients import issue_key, register_client, revoke_keys
 from egov.integrations.models import Scope, WebhookDelivery, WebhookSubscription
 from egov.integrations.tasks import deliver_due_webhooks
-from tests.dossiers.helpers import act, officer_for, open_tasks, sample_data, upload
+from tests.dossiers.helpers import act, file_dossier, officer_for, open_tasks, upload
+from tests.factories import commune, draft, step
 
 from .receiver import Receiver
 
@@ -25,6 +27,17 @@ def receiver():
     running = Receiver()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def world(db):
+    """A commune receiving and deciding its procedure in the steps of a licence (appraise, approve,
+    issue), an officer for every role there and a citizen (tests/factories.py)."""
+    return commune(steps=[
+        step("appraise", Role.CASE_OFFICER, ["forward", "supplement"]),
+        step("approve", Role.APPROVER, ["approve", "reject"]),
+        step("issue", Role.CLERK, ["issue"]),
+    ])  # fmt: skip
 
 
 @pytest.fixture
@@ -48,21 +61,26 @@ def national_portal(receiver=None, scopes=(Scope.DOSSIERS_SUBMIT, Scope.EVENTS_R
     return client, issue_key(client), subscription
 
 
-def submit_through_portal(key):
+def form(world, full_name):
+    """The world's form filled in: the applicant's name, the commune that decides."""
+    return {"full_name": full_name, "commune": world.agency.code}
+
+
+def submit_through_portal(world, key):
     portal = app_client(key)
-    answer = portal.post("/api/v1/dossiers/", {"procedure": "2.000575", "data": sample_data("2.000575"),
+    answer = portal.post("/api/v1/dossiers/", {"procedure": world.code, "data": form(world, NEW_CITIZEN["full_name"]),
                                                "applicant": NEW_CITIZEN}, format="json")  # fmt: skip
     assert answer.status_code == 201, answer.json()
     dossier_id = answer.json()["id"]
-    for key_ in ["application", "owner_id"]:
+    for key_ in [document.key for document in world.version.spec.documents if document.required is True]:
         assert upload(portal, dossier_id, key_).status_code == 201
     answer = portal.post(f"/api/v1/dossiers/{dossier_id}/submit/")
     assert answer.status_code == 200, answer.json()
     return answer.json()
 
 
-def drive(demo, dossier_id):
-    while tasks := open_tasks(dossier_id, demo["quantri"]):
+def drive(world, dossier_id):
+    while tasks := open_tasks(dossier_id, world.manager):
         task = tasks[0]
         outcome = {"intake": "accept", "appraise": "forward", "approve": "approve", "issue": "issue",
                    "return": "returned"}[task["step"]]  # fmt: skip
@@ -76,16 +94,16 @@ def verify(delivery, secret):
     return hmac.compare_digest(headers["Webhook-Signature"], f"v1={expected}")
 
 
-def test_inbound_submission_and_every_event_delivered_once_signed_in_order(demo, receiver, run_after_commit):
+def test_inbound_submission_and_every_event_delivered_once_signed_in_order(world, receiver, run_after_commit):
     client, key, subscription = national_portal(receiver)
     with run_after_commit():
-        submitted = submit_through_portal(key)
+        submitted = submit_through_portal(world, key)
     from egov.accounts.models import User
 
     citizen = User.objects.get(personal_id=NEW_CITIZEN["personal_id"])
     assert citizen.full_name == NEW_CITIZEN["full_name"] and submitted["applicant"]["full_name"] == citizen.full_name
     with run_after_commit():
-        drive(demo, submitted["id"])
+        drive(world, submitted["id"])
     events = [d["event"] for d in receiver.received]
     types = [e["type"].removeprefix("vn.gov.motcua.") for e in events]
     milestones = [t for t in types if t != "dossier.document_generated"]
@@ -104,12 +122,12 @@ def test_inbound_submission_and_every_event_delivered_once_signed_in_order(demo,
     assert AuditRecord.objects.filter(action="api.call", object_id=str(client.pk)).count() >= 4
 
 
-def test_receiver_down_then_back_gets_everything_in_order(demo, receiver, run_after_commit):
+def test_receiver_down_then_back_gets_everything_in_order(world, receiver, run_after_commit):
     client, key, subscription = national_portal(receiver)
     receiver.down = True
     with run_after_commit():
-        submitted = submit_through_portal(key)
-        drive(demo, submitted["id"])
+        submitted = submit_through_portal(world, key)
+        drive(world, submitted["id"])
     assert receiver.received == []
     pending = WebhookDelivery.objects.filter(status="pending").count()
     from egov.integrations.models import OutboxEvent
@@ -126,15 +144,14 @@ def test_receiver_down_then_back_gets_everything_in_order(demo, receiver, run_af
     assert WebhookDelivery.objects.filter(status="delivered").count() == pending
 
 
-def test_an_event_waits_for_an_older_one_not_handed_to_the_consumers_yet(demo, receiver):
+def test_an_event_waits_for_an_older_one_not_handed_to_the_consumers_yet(world, receiver):
     """Workers take events in parallel: a newer event's delivery may be made before an older
     one's. It waits until the older event has been through its consumers."""
     from egov.integrations import webhooks
     from egov.integrations.models import OutboxEvent
-    from tests.dossiers.helpers import draft_with_papers
 
     _client, _key, subscription = national_portal(receiver)
-    dossier = draft_with_papers(demo["congdan"])
+    dossier = draft(world)
     now = timezone.now()
     older = OutboxEvent.objects.create(type="dossier.submitted", dossier=dossier, occurred_at=now)
     newer = OutboxEvent.objects.create(type="dossier.accepted", dossier=dossier, dispatched_at=now,
@@ -152,17 +169,16 @@ def test_an_event_waits_for_an_older_one_not_handed_to_the_consumers_yet(demo, r
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_delivery_in_flight_is_leased_and_no_lock_is_held_while_posting(demo, receiver):
+def test_a_delivery_in_flight_is_leased_and_no_lock_is_held_while_posting(world, receiver):
     """The POST happens after the claim committed: a second worker (or the sweep) leaves a
     delivery being posted alone, and the receiver can read the database meanwhile."""
     from django.db import connection
 
     from egov.integrations import webhooks
     from egov.integrations.models import OutboxEvent
-    from tests.dossiers.helpers import draft_with_papers
 
     _client, _key, subscription = national_portal(receiver)
-    dossier = draft_with_papers(demo["congdan"])
+    dossier = draft(world)
     event = OutboxEvent.objects.create(type="dossier.submitted", dossier=dossier, dispatched_at=timezone.now())
     delivery = WebhookDelivery.objects.create(subscription=subscription, event=event)
     seen = {}
@@ -181,7 +197,7 @@ def test_a_delivery_in_flight_is_leased_and_no_lock_is_held_while_posting(demo, 
     assert delivery.status == "delivered" and delivery.attempts == 1
 
 
-def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_after_commit, settings):
+def test_a_dead_subscription_is_disabled_and_its_owner_told(world, receiver, run_after_commit, settings):
     from django.core import mail
 
     from egov.integrations import webhooks
@@ -189,8 +205,8 @@ def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_
     client, key, subscription = national_portal(receiver)
     receiver.down = True
     with run_after_commit():
-        submitted = submit_through_portal(key)
-        drive(demo, submitted["id"])
+        submitted = submit_through_portal(world, key)
+        drive(world, submitted["id"])
     with mock.patch.object(webhooks, "DISABLE_AFTER", 3), run_after_commit():
         for hours in range(1, 4):  # the sweep keeps retrying as time passes
             with mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=hours)):
@@ -200,12 +216,12 @@ def test_a_dead_subscription_is_disabled_and_its_owner_told(demo, receiver, run_
     assert mail.outbox and "ops@dichvucong.gov.vn" in mail.outbox[0].to
 
 
-def test_keys_scopes_rotation_and_rate_limits(demo):
+def test_keys_scopes_rotation_and_rate_limits(world):
     from django.core.cache import cache
 
     client, key, _ = national_portal(scopes=[Scope.EVENTS_RECEIVE])
     reader = app_client(key)
-    denied = reader.post("/api/v1/dossiers/", {"procedure": "2.000575"}, format="json")
+    denied = reader.post("/api/v1/dossiers/", {"procedure": world.code}, format="json")
     assert denied.status_code == 403
     assert app_client("nope.nope").get("/api/v1/dossiers/").status_code == 401
     second = issue_key(client)
@@ -218,9 +234,7 @@ def test_keys_scopes_rotation_and_rate_limits(demo):
     statuses = [app_client(second).get("/api/v1/dossiers/").status_code for _ in range(4)]
     assert statuses[-1] == 429
     # A citizen's dossier is not readable by a client that did not file it and lacks dossiers:read.
-    from tests.dossiers.helpers import file_dossier
-
-    theirs = file_dossier(demo["congdan"], "2.000575")
+    theirs = file_dossier(world.citizen, world.code, form(world, world.citizen.full_name))
     client.rate = "600/minute"
     client.save()
     cache.clear()

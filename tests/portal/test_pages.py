@@ -1,10 +1,14 @@
 """The citizen portal through Django's test client (the browser tests drive the same pages)."""
 
+import pytest
 from django.core import mail
 from django.test import Client
 
 from tests.conftest import make_pdf
-from tests.dossiers.helpers import act, file_dossier, officer_for, open_tasks, sample_data
+from tests.dossiers.helpers import act, file_dossier, officer_for, open_tasks
+from tests.factories import CitizenFactory, demo_procedure, household, household_data
+
+pytestmark = pytest.mark.django_db
 
 
 def logged_in(user):
@@ -13,7 +17,10 @@ def logged_in(user):
     return client
 
 
-def test_catalogue_pages_are_public_and_search_folds_diacritics(demo, settings):
+def test_catalogue_pages_are_public_and_search_folds_diacritics(settings):
+    for filename in ("birth-registration.yaml", "household-business-registration.yaml",
+                     "criminal-record-certificate.yaml"):  # 1.001193, 2.000575, 2.001417
+        demo_procedure(filename)
     settings.LANGUAGE_CODE = "vi"
     web = Client()
     home = web.get("/")
@@ -28,16 +35,17 @@ def test_catalogue_pages_are_public_and_search_folds_diacritics(demo, settings):
     assert web.get("/procedures/9.999999/").status_code == 404
 
 
-def test_apply_through_the_pages(demo):
-    citizen = logged_in(demo["congdan"])
-    answer = citizen.post("/procedures/2.000575/apply/")
+def test_apply_through_the_pages():
+    ward = household()
+    citizen = logged_in(ward.citizen)
+    answer = citizen.post(f"/procedures/{ward.code}/apply/")
     assert answer.status_code == 302 and answer["Location"].endswith("/form/")
     form_url = answer["Location"]
     page = citizen.get(form_url).content.decode()
-    assert 'value="Nguyễn Văn An"' in page  # prefilled from the account
-    bad = citizen.post(form_url, {**sample_data("2.000575"), "capital": "nhiều", "continue": "1"})
+    assert f'value="{ward.citizen.full_name}"' in page  # prefilled from the account
+    bad = citizen.post(form_url, {**household_data(ward), "capital": "nhiều", "continue": "1"})
     assert bad.status_code == 400 and 'href="#f-capital"' in bad.content.decode()
-    good = citizen.post(form_url, {**sample_data("2.000575"), "continue": "1"})
+    good = citizen.post(form_url, {**household_data(ward), "continue": "1"})
     assert good.status_code == 302 and good["Location"].endswith("/papers/")
     papers_url = good["Location"]
     refused = citizen.post(papers_url, {"document": "application", "file": _file("x.pdf", b"GIF89a" + b"0" * 100)})
@@ -50,26 +58,27 @@ def test_apply_through_the_pages(demo):
     assert unconsented.status_code == 400 and "Tick the box" in unconsented.content.decode()
     from egov.dossiers.models import Dossier
 
-    assert Dossier.objects.get(applicant=demo["congdan"]).status == "draft"
+    assert Dossier.objects.get(applicant=ward.citizen).status == "draft"
     submitted = citizen.post(review_url, {"consent": "1"})
     assert submitted.status_code == 302
     page = citizen.get(submitted["Location"]).content.decode()
-    dossier = Dossier.objects.get(applicant=demo["congdan"])
+    dossier = Dossier.objects.get(applicant=ward.citizen)
     assert dossier.code in page and dossier.lookup_key in page and "confirmation" in page
-    consent = demo["congdan"].consents.get(purpose="application")  # the very text shown, tied to the dossier
+    consent = ward.citizen.consents.get(purpose="application")  # the very text shown, tied to the dossier
     assert consent.reference == str(dossier.pk) and "91/2025/QH15" in consent.text and consent.language == "en"
     # Another citizen gets a 404 on every page of this dossier.
-    other = logged_in(demo["congdan2"])
+    other = logged_in(CitizenFactory())
     for suffix in ["", "form/", "papers/", "review/", "supplement/"]:
         assert other.get(f"/my/dossiers/{dossier.pk}/{suffix}").status_code == 404
     assert other.post(f"/my/dossiers/{dossier.pk}/withdraw/").status_code == 404
 
 
-def test_supplement_rating_and_tracking_pages(demo):
-    submitted = file_dossier(demo["congdan"], "2.000575")
-    task = open_tasks(submitted["id"], demo["quantri"])[0]
+def test_supplement_rating_and_tracking_pages():
+    ward = household()
+    submitted = file_dossier(ward.citizen, ward.code, household_data(ward))
+    task = open_tasks(submitted["id"], ward.manager)[0]
     act(officer_for(task), task["id"], "supplement", {"documents": ["owner_id"], "fields": ["business_name"]}, "Mờ")
-    citizen = logged_in(demo["congdan"])
+    citizen = logged_in(ward.citizen)
     url = f"/my/dossiers/{submitted['id']}/supplement/"
     page = citizen.get(url).content.decode()
     assert "Mờ" in page and 'name="business_name"' in page
@@ -87,7 +96,7 @@ def test_supplement_rating_and_tracking_pages(demo):
     assert web.get("/track/", {"code": dossier.code, "key": "WRONG"}).status_code == 404
 
 
-def test_register_and_reset_password(demo):
+def test_register_and_reset_password():
     web = Client()
     answer = web.post("/accounts/register/", {"full_name": "Lê Thị Mới", "email": "moi@example.vn", "phone": "",
                                               "personal_id": "", "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!",

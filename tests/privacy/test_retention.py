@@ -11,20 +11,18 @@ from egov.documents.models import Document
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.privacy import retention
-from tests.dossiers.test_lifecycle_services import HOUSEHOLD, do
+from tests.dossiers.helpers import do
+from tests.factories import administrator, household, household_data, household_draft
 
 
-def returned_dossier(demo, pdf_file):
-    citizen = demo["congdan"]
-    dossier = services.create_draft(citizen, "2.000575", HOUSEHOLD)
-    services.add_attachment(citizen, dossier, "application", pdf_file())
-    services.add_attachment(citizen, dossier, "owner_id", pdf_file())
-    dossier = services.submit(citizen, dossier)
-    dossier = do(demo["tiepnhan.dongha"], dossier, "accept")
-    dossier = do(demo["congchuc.dongha"], dossier, "forward")
-    dossier = do(demo["chutich.dongha"], dossier, "approve")
-    dossier = do(demo["congchuc.dongha"], dossier, "issue")
-    return do(demo["tiepnhan.dongha"], dossier, "returned", data={"how": "electronic"})
+def returned_dossier(world):
+    """A household-business dossier of the world's citizen, handled and returned."""
+    dossier = services.submit(world.citizen, household_draft(world))
+    dossier = do(world.intake, dossier, "accept")
+    dossier = do(world.case_officer, dossier, "forward")
+    dossier = do(world.approver, dossier, "approve")
+    dossier = do(world.clerk, dossier, "issue")
+    return do(world.intake, dossier, "returned", data={"how": "electronic"})
 
 
 def years_later(dossier, years, days=1):
@@ -32,9 +30,10 @@ def years_later(dossier, years, days=1):
 
 
 @pytest.mark.django_db(transaction=False)
-def test_personal_data_go_after_the_period_and_the_figures_stay(demo, pdf_file, django_capture_on_commit_callbacks):
+def test_personal_data_go_after_the_period_and_the_figures_stay(django_capture_on_commit_callbacks):
+    world = household()
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = returned_dossier(demo, pdf_file)
+        dossier = returned_dossier(world)
     papers = list(dossier.attachments.all())
     assert len(papers) == 2
     kinds = set(dossier.documents.values_list("kind", flat=True))
@@ -66,19 +65,21 @@ def test_personal_data_go_after_the_period_and_the_figures_stay(demo, pdf_file, 
     assert dossier.code and dossier.status == "returned" and dossier.timeliness and dossier.handovers.count() == 5
     assert AuditRecord.objects.filter(action="retention.purged", object_id=str(dossier.pk)).exists()
     # The account itself is untouched (it may have other dossiers) and the run is idempotent.
-    assert demo["congdan"].is_active
+    world.citizen.refresh_from_db()
+    assert world.citizen.is_active
     assert retention.enforce(now=years_later(dossier, 6)).purged == 0
 
 
 @pytest.mark.django_db(transaction=False)
-def test_default_period_open_dossiers_and_old_drafts(demo, pdf_file, settings):
+def test_default_period_open_dossiers_and_old_drafts(settings):
     settings.EGOV_RETENTION_YEARS = 10
     settings.EGOV_DRAFT_RETENTION_DAYS = 90
-    dossier = returned_dossier(demo, pdf_file)
+    world = household()
+    dossier = returned_dossier(world)
     assert retention.enforce(now=years_later(dossier, 9)).purged == 0
-    open_one = services.submit(demo["congdan"], _draft_with_papers(demo, pdf_file))
-    draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
-    fresh_draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
+    open_one = services.submit(world.citizen, household_draft(world))
+    draft = services.create_draft(world.citizen, world.code, household_data(world))
+    fresh_draft = services.create_draft(world.citizen, world.code, household_data(world))
     Dossier.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(days=91))
 
     today = retention.enforce()
@@ -89,16 +90,9 @@ def test_default_period_open_dossiers_and_old_drafts(demo, pdf_file, settings):
     assert open_one.purged_at is None and open_one.data  # open dossiers are never touched
 
 
-def _draft_with_papers(demo, pdf_file):
-    draft = services.create_draft(demo["congdan"], "2.000575", HOUSEHOLD)
-    services.add_attachment(demo["congdan"], draft, "application", pdf_file())
-    services.add_attachment(demo["congdan"], draft, "owner_id", pdf_file())
-    return draft
-
-
 @pytest.mark.django_db(transaction=False)
-def test_the_command(demo, pdf_file, capsys):
-    dossier = returned_dossier(demo, pdf_file)
+def test_the_command(capsys):
+    dossier = returned_dossier(household())
     later = (years_later(dossier, 11)).date().isoformat()
     call_command("enforce_retention", "--dry-run", "--as-of", later)
     assert "Would remove the personal data of 1 closed dossiers (2 papers" in capsys.readouterr().out
@@ -112,22 +106,23 @@ def test_the_command(demo, pdf_file, capsys):
 
 
 @pytest.mark.django_db(transaction=False)
-def test_procedure_admin_sets_the_period_in_the_admin(demo):
+def test_procedure_admin_sets_the_period_in_the_admin():
     from django.test import Client
 
     from egov.catalog.models import Procedure
 
-    procedure = Procedure.objects.get(code="2.000575")
+    world = household()
+    procedure = Procedure.objects.get(code=world.code)
     url = f"/admin/catalog/procedure/{procedure.pk}/change/"
     admin = Client()
-    admin.force_login(demo["quantri"])
+    admin.force_login(administrator())
     page = admin.get(url)
     assert page.status_code == 200 and 'name="retention_years"' in page.content.decode()
     assert admin.post(url, {"retention_years": "20", **_inline_management()}).status_code == 302
     procedure.refresh_from_db()
     assert procedure.retention_years == 20
     officer = Client()
-    officer.force_login(demo["congchuc.dongha"])
+    officer.force_login(world.case_officer)
     assert officer.post(url, {"retention_years": "1", **_inline_management()}).status_code in (302, 403)
     procedure.refresh_from_db()
     assert procedure.retention_years == 20

@@ -10,13 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egov.dossiers.models import Attachment
 from tests.conftest import make_pdf
-from tests.dossiers.helpers import client_for, sample_data, upload
+from tests.dossiers.helpers import client_for, upload
+from tests.factories import household, household_data
 
 
 @pytest.fixture
-def draft(demo):
-    client = client_for(demo["congdan"])
-    dossier = client.post("/api/v1/dossiers/", {"procedure": "2.000575", "data": sample_data("2.000575")}).json()
+def draft(db):
+    """A citizen's draft of the household-business procedure (its paper ``owner_id``: sensitive)."""
+    ward = household()
+    client = client_for(ward.citizen)
+    dossier = client.post("/api/v1/dossiers/", {"procedure": ward.code, "data": household_data(ward)}).json()
     return client, dossier["id"]
 
 

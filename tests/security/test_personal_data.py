@@ -8,6 +8,7 @@ from django.test import Client
 
 from egov.accounts.models import Consent, ErasureRequest, User
 from tests.dossiers.helpers import file_dossier
+from tests.factories import CitizenFactory, StaffFactory, household, household_data
 
 
 def test_registration_records_the_consent_text(db):
@@ -21,9 +22,10 @@ def test_registration_records_the_consent_text(db):
     assert "91/2025/QH15" in consent.text and consent.purpose == "registration"
 
 
-def test_download_my_data_and_erasure(demo):
-    citizen = demo["congdan"]
-    dossier = file_dossier(citizen, "2.000575")
+def test_download_my_data_and_erasure(db):
+    ward = household()
+    citizen = CitizenFactory(full_name="Nguyễn Văn An")
+    dossier = file_dossier(citizen, ward.code, household_data(ward, citizen))
     web = Client()
     web.force_login(citizen)
     answer = web.post("/accounts/my-data/", {"action": "download"})
@@ -36,7 +38,7 @@ def test_download_my_data_and_erasure(demo):
     erasure = ErasureRequest.objects.get(user=citizen)
     assert erasure.status == "open" and erasure.due_at > erasure.requested_at
     admin = Client()
-    admin.force_login(demo["quantri"])
+    admin.force_login(StaffFactory(is_staff=True, is_superuser=True))
     admin.post("/admin/accounts/erasurerequest/", {"action": "anonymise_selected", "_selected_action": [erasure.pk]})
     gone = User.objects.get(pk=citizen.pk)
     assert gone.personal_id == "" and gone.email == "" and not gone.is_active and "Nguyễn" not in gone.full_name

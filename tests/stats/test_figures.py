@@ -6,26 +6,51 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from egov.common.vocabulary import Role
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.stats.rollups import differences
 from tests.dossiers.helpers import act, client_for, drive_to_end, file_dossier, officer_for, open_tasks
+from tests.factories import AgencyFactory, CitizenFactory, StaffFactory, commune, step
 
 
 @pytest.fixture
-def activity(demo, django_capture_on_commit_callbacks):
-    """A morning at the Đông Hà desk: some dossiers through to the result, some refused, one withdrawn."""
+def world(db):
+    """A commune deciding its procedure in three steps (appraise, approve, issue) with an officer
+    for every role, two citizens, another commune, and an administrator who sees every unit
+    (tests/factories.py)."""
+    world = commune(steps=[
+        step("appraise", Role.CASE_OFFICER, ["forward", "supplement"]),
+        step("approve", Role.APPROVER, ["approve", "reject"]),
+        step("issue", Role.CLERK, ["issue"]),
+    ])  # fmt: skip
+    world.neighbour = CitizenFactory()
+    world.other = AgencyFactory()
+    world.admin = StaffFactory(is_superuser=True, is_staff=True)
+    return world
+
+
+def file(world, citizen=None):
+    """The world's procedure filed online with its papers, through the API (its JSON)."""
+    citizen = citizen or world.citizen
+    return file_dossier(citizen, world.code, {"full_name": citizen.full_name, "commune": world.agency.code})
+
+
+@pytest.fixture
+def activity(world, django_capture_on_commit_callbacks):
+    """A morning at the commune's desk: some dossiers through to the result, some refused, one withdrawn."""
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(6):
-            dossier = file_dossier(demo["congdan"], "2.000575")
-            drive_to_end(dossier["id"], demo["quantri"])
-            services.rate(demo["congdan"], Dossier.objects.get(pk=dossier["id"]), 4, "Nhanh")
-        refused = file_dossier(demo["congdan2"], "2.000575")
-        task = open_tasks(refused["id"], demo["quantri"])[0]
-        act(officer_for(task), task["id"], "supplement", {"documents": ["owner_id"]}, "Thiếu")
-        withdrawn = file_dossier(demo["congdan2"], "2.000575")
-        client_for(demo["congdan2"]).post(f"/api/v1/dossiers/{withdrawn['id']}/withdraw/")
-    return demo
+            dossier = file(world)
+            drive_to_end(dossier["id"], world.manager)
+            services.rate(world.citizen, Dossier.objects.get(pk=dossier["id"]), 4, "Nhanh")
+        refused = file(world, world.neighbour)
+        task = open_tasks(refused["id"], world.manager)[0]
+        answer = act(officer_for(task), task["id"], "supplement", {"documents": ["application"]}, "Thiếu")
+        assert answer.status_code == 200, answer.json()
+        withdrawn = file(world, world.neighbour)
+        assert client_for(world.neighbour).post(f"/api/v1/dossiers/{withdrawn['id']}/withdraw/").status_code == 200
+    return world
 
 
 def test_rollups_equal_the_dossiers(activity):
@@ -35,18 +60,19 @@ def test_rollups_equal_the_dossiers(activity):
 
 
 def test_figures_api_for_managers_only(activity):
-    manager = client_for(activity["quanly.dongha"])
-    answer = manager.get("/api/v1/stats/figures/", {"agency": "000.17.22.H56"})
+    unit = activity.agency.code
+    manager = client_for(activity.manager)
+    answer = manager.get("/api/v1/stats/figures/", {"agency": unit})
     assert answer.status_code == 200
     figures = answer.json()["figures"]
     assert figures["received"] == 8 and figures["received_online"] == 8
     assert figures["completed"] == 6 and figures["on_time_rate"] == 1.0
     assert figures["withdrawn"] == 1 and figures["supplement_requested"] == 1
     assert figures["satisfaction"] == 4.0 and figures["in_progress"] == 1
-    assert manager.get("/api/v1/stats/figures/", {"agency": "000.17.24.H56"}).status_code == 403
-    assert client_for(activity["congdan"]).get("/api/v1/stats/figures/").status_code == 403
-    by_procedure = manager.get("/api/v1/stats/figures/", {"agency": "000.17.22.H56", "group_by": "procedure"}).json()
-    assert [row["key"] for row in by_procedure["figures"]] == ["2.000575"]
+    assert manager.get("/api/v1/stats/figures/", {"agency": activity.other.code}).status_code == 403
+    assert client_for(activity.citizen).get("/api/v1/stats/figures/").status_code == 403
+    by_procedure = manager.get("/api/v1/stats/figures/", {"agency": unit, "group_by": "procedure"}).json()
+    assert [row["key"] for row in by_procedure["figures"]] == [activity.code]
 
 
 def test_open_data_is_aggregated_and_anonymous(activity, api):
@@ -55,7 +81,10 @@ def test_open_data_is_aggregated_and_anonymous(activity, api):
     body = answer.json()
     assert body["meta"]["licence"] == "CC-BY-4.0"
     text = answer.content.decode()
-    for private in ["Nguyễn Văn An", "045090001234", "Lê Lợi", "000.17.22.H56-"]:
+    people = [activity.citizen, activity.neighbour]
+    assert all("Lê Lợi" in person.address for person in people)
+    for private in [*(p.full_name for p in people), *(p.personal_id for p in people), "Lê Lợi",
+                    f"{activity.agency.code}-"]:  # fmt: skip
         assert private not in text
     row = body["rows"][0]
     assert row["received"] == 8 and row["withdrawn"] is None  # 1 < 5: suppressed
@@ -67,17 +96,17 @@ def test_dashboard_drills_down(activity):
     from django.test import Client
 
     web = Client()
-    web.force_login(activity["quantri"])
+    web.force_login(activity.admin)
     province = web.get("/dashboard/").content.decode()
-    assert "Ủy ban nhân dân phường Đông Hà" in province and "?agency=000.17.22.H56" in province
-    unit = web.get("/dashboard/", {"agency": "000.17.22.H56"}).content.decode()
-    assert "2.000575" in unit and 'id="trend-data"' in unit
+    assert activity.agency.name in province and f"?agency={activity.agency.code}" in province
+    unit = web.get("/dashboard/", {"agency": activity.agency.code}).content.decode()
+    assert activity.code in unit and 'id="trend-data"' in unit
     manager = Client()
-    manager.force_login(activity["quanly.dongha"])
+    manager.force_login(activity.manager)
     assert manager.get("/dashboard/").status_code == 200
-    assert manager.get("/dashboard/", {"agency": "000.17.24.H56"}).status_code == 403
+    assert manager.get("/dashboard/", {"agency": activity.other.code}).status_code == 403
     citizen = Client()
-    citizen.force_login(activity["congdan"])
+    citizen.force_login(activity.citizen)
     assert citizen.get("/dashboard/").status_code == 403
 
 
@@ -89,15 +118,14 @@ def test_xlsx_export(activity, api):
     answer = api.get("/api/v1/open-data/figures/", {"group_by": "agency", "format": "xlsx"})
     book = load_workbook(io.BytesIO(answer.content))
     rows = list(book["figures"].values)
-    assert rows[0][:2] == ("key", "received") and rows[1][0] == "000.17.22.H56" and rows[1][1] == 8
+    assert rows[0][:2] == ("key", "received") and rows[1][0] == activity.agency.code and rows[1][1] == 8
     assert dict(book["about"].values)["licence"] == "CC-BY-4.0"
 
 
-def test_the_overdue_list_is_open_unissued_dossiers_by_due_date(demo):
-    from egov.agencies.models import Agency
+def test_the_overdue_list_is_open_unissued_dossiers_by_due_date(world):
     from egov.stats.selectors import overdue_dossiers
 
-    ids = [file_dossier(demo["congdan"], "2.000575")["id"] for _ in range(4)]
+    ids = [file(world)["id"] for _ in range(4)]
     now = timezone.now()
     for days, pk in enumerate(ids, start=1):
         Dossier.objects.filter(pk=pk).update(due_at=now - datetime.timedelta(days=days))
@@ -106,6 +134,5 @@ def test_the_overdue_list_is_open_unissued_dossiers_by_due_date(demo):
     listed = [str(dossier.pk) for dossier in overdue_dossiers()]
     assert listed == [ids[3], ids[2]]  # the longest overdue first
     assert [str(dossier.pk) for dossier in overdue_dossiers(limit=1)] == [ids[3]]
-    unit = Agency.objects.get(code="000.17.22.H56")
-    assert [str(dossier.pk) for dossier in overdue_dossiers(unit)] == [ids[3], ids[2]]
-    assert list(overdue_dossiers(Agency.objects.get(code="000.17.24.H56"))) == []
+    assert [str(dossier.pk) for dossier in overdue_dossiers(world.agency)] == [ids[3], ids[2]]
+    assert list(overdue_dossiers(world.other)) == []
