@@ -32,5 +32,7 @@ urlpatterns = [
     path("", include("egov.portal.urls")),
 ]
 
+handler400 = common_views.bad_request
+
 admin.site.site_header = "Một Cửa"
 admin.site.site_title = "Một Cửa"

@@ -5,6 +5,14 @@ from egov.catalog.models import pinned_spec
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles and lockouts count in the cache; each test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_pinned_versions():
     # Each test starts from its own database, where version ids are used again: the process's
     # parsed versions (keyed on the id, as in production where an id is never reused) too.

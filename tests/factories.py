@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from egov.accounts.models import RoleAssignment, User
@@ -60,6 +61,16 @@ class CitizenFactory(DjangoModelFactory):
     address = "Số 1 Lê Lợi, phường Đông Hà"
     date_of_birth = factory.Sequence(lambda n: datetime.date(1990 + n % 10, 1, 1))
     preferred_language = "vi"
+    # Proved by default (a code, the desk): what most tests need; unproved=True for the rest.
+    personal_id_verified_at = factory.LazyFunction(timezone.now)
+    personal_id_verified_via = "desk"
+    email_verified_at = factory.LazyFunction(timezone.now)
+    phone_verified_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        unproved = factory.Trait(
+            personal_id_verified_at=None, personal_id_verified_via="", email_verified_at=None, phone_verified_at=None
+        )
 
     @factory.post_generation
     def password(user, create, extracted, **kwargs):
@@ -74,6 +85,8 @@ class StaffFactory(CitizenFactory):
     full_name = factory.Sequence(lambda n: f"Cán bộ Thử {n}")
     personal_id = ""
     date_of_birth = None
+    personal_id_verified_at = None
+    personal_id_verified_via = ""
 
 
 class RoleAssignmentFactory(DjangoModelFactory):

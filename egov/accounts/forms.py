@@ -1,6 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .validators import normalise_email, normalise_phone, validate_personal_id, validate_phone
 
 
 class LoginForm(AuthenticationForm):
@@ -12,7 +16,7 @@ class LoginForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
-    """A citizen account, reached by e-mail or phone; the username is one of them."""
+    """A citizen account, reached by e-mail or phone once a code proved it (views.register)."""
 
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -34,26 +38,19 @@ class RegistrationForm(forms.Form):
     consent = forms.BooleanField(label=_("I agree to the processing of my personal data described above"),
                                  required=True)  # fmt: skip
 
-    def clean_phone(self):
-        from .validators import normalise_phone, validate_phone
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
-        phone = self.cleaned_data["phone"].strip()
-        if phone:
-            validate_phone(phone)
-            phone = normalise_phone(phone)
-        return phone
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
 
     def clean_personal_id(self):
-        from .validators import validate_personal_id
-
         value = self.cleaned_data["personal_id"].strip()
         if value:
             validate_personal_id(value)
         return value
 
     def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(_("Give an e-mail address or a phone number: you will log in with it."))
@@ -65,3 +62,44 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+def _clean_phone(value):
+    phone = (value or "").strip()
+    if phone:
+        validate_phone(phone)
+        phone = normalise_phone(phone)
+    return phone
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )  # fmt: skip
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), required=False,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))  # fmt: skip
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+
+class ProvedAddressPasswordResetForm(PasswordResetForm):
+    """A reset link goes only to an address its account proved (a typed one may be anyone's)."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in User._default_manager.filter(
+                email=normalise_email(email), email_verified_at__isnull=False, is_active=True
+            )
+            if user.has_usable_password()
+        )

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.common.vocabulary import Role
 
-from .validators import normalise_phone, validate_personal_id, validate_phone
+from .validators import normalise_email, normalise_phone, validate_personal_id, validate_phone
+
+
+class IdentityProof(models.TextChoices):
+    EID = "eid", _("the national e-ID")
+    DESK = "desk", _("an officer who saw the ID card")
 
 
 class User(AbstractUser):
@@ -15,6 +20,12 @@ class User(AbstractUser):
 
     Staff powers come only from :class:`RoleAssignment` rows (roles held at agencies);
     ``is_staff`` only opens the Django admin.
+
+    A personal ID number someone typed is data, not identity: it is *verified* only from the
+    national e-ID's claims or by an intake officer who saw the ID card (who and when are
+    kept), and only a verified number is unique and matched by the desk, API clients and
+    the e-ID login. Likewise an e-mail address or a phone number becomes a login and a
+    notification address only once a one-time code has proved it (egov/accounts/contacts.py).
     """
 
     class Kind(models.TextChoices):
@@ -31,6 +42,24 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="vi"
     )
+    # How the personal ID number was verified: from e-ID claims, or by an officer at the desk.
+    personal_id_verified_at = models.DateTimeField(_("personal ID verified at"), null=True, blank=True)
+    personal_id_verified_via = models.CharField(
+        _("personal ID verified by"), max_length=8, choices=IdentityProof.choices, blank=True
+    )
+    personal_id_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("officer who saw the ID card"),
+    )  # fmt: skip
+    # The national e-ID's subject (``sub``): an e-ID login finds its account by this only.
+    eid_subject = models.CharField(_("e-ID subject"), max_length=255, null=True, blank=True, unique=True)
+    email_verified_at = models.DateTimeField(_("e-mail proved at"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("phone proved at"), null=True, blank=True)
+    # Who opened the account for the person (an intake officer, an API client's service
+    # account); empty when the person registered or came through the e-ID.
+    registered_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("registered by")
+    )
 
     objects = UserManager()
 
@@ -38,16 +67,46 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # Anyone may type any number; only one account holds it verified.
             models.UniqueConstraint(
-                fields=["personal_id"], condition=~Q(personal_id=""), name="user_personal_id_unique"
+                fields=["personal_id"], condition=Q(personal_id_verified_at__isnull=False) & ~Q(personal_id=""),
+                name="user_verified_personal_id_unique",
             ),
-        ]
+            # A proved e-mail or phone logs in one account only (stored case-folded, normalised).
+            models.UniqueConstraint(
+                fields=["email"], condition=Q(email_verified_at__isnull=False) & ~Q(email=""),
+                name="user_verified_email_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=Q(phone_verified_at__isnull=False) & ~Q(phone=""),
+                name="user_verified_phone_unique",
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return self.full_name or self.get_username()
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.get_username()
+
+    def save(self, *args, **kwargs):
+        # One spelling of each contact: what login, uniqueness and sending compare.
+        self.email = normalise_email(self.email)
+        self.phone = normalise_phone(self.phone)
+        super().save(*args, **kwargs)
+
+    @property
+    def personal_id_verified(self):
+        return self.personal_id_verified_at is not None and bool(self.personal_id)
+
+    @property
+    def verified_email(self):
+        """The e-mail address messages may go to, once proved; else empty."""
+        return self.email if self.email and self.email_verified_at else ""
+
+    @property
+    def verified_phone(self):
+        return self.phone if self.phone and self.phone_verified_at else ""
 
     def clean(self):
         super().clean()
@@ -95,6 +154,14 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A role is a power: whoever holds one is staff, with the second factor staff have
+        # (egov/accounts/two_factor.py), however the role was given (the admin included).
+        if self.active and self.user.kind != User.Kind.STAFF:
+            self.user.kind = User.Kind.STAFF
+            User.objects.filter(pk=self.user_id).update(kind=User.Kind.STAFF)
+
 
 class Consent(models.Model):
     """What a person agreed to, with the very text they were shown (personal data law)."""
@@ -141,3 +208,58 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.status})"
+
+
+class ContactProof(models.Model):
+    """A one-time code sent to an e-mail address or a phone number, to prove the person
+    reads it (egov/accounts/contacts.py). Only a digest of the code is kept."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_proofs")
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    value = models.CharField(_("address"), max_length=254)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact proof")
+        verbose_name_plural = _("contact proofs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "channel", "created_at"], name="contact_proof_idx")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalToken(models.Model):
+    """A person's API token (``Authorization: Token <prefix>.<secret>``): stored as a digest,
+    read-only or read-write, expiring; a staff member's is made only after a second-factor
+    proof (egov/accounts/tokens.py)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and act")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_tokens")
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    digest = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.WRITE)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal API token")
+        verbose_name_plural = _("personal API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.prefix}…"

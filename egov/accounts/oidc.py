@@ -1,21 +1,21 @@
 """Logging in with the national e-ID (VNeID) through OpenID Connect.
 
 mozilla-django-oidc does the protocol (state, nonce, code exchange, token checks); this
-backend decides who the person is: a citizen is recognised by the personal
-identification number the identity provider vouches for, and an account is created on
-their first visit. Nothing happens until ``OIDC_RP_CLIENT_ID`` is configured.
+backend decides who the person is (egov/accounts/identity.py): the account bound to the
+provider's subject (``sub``); on a first visit, the account whose personal ID number an
+officer verified at the desk, else a new account whose number the e-ID verifies. Never an
+account where someone only typed the number, and no account is renamed. Nothing happens
+until ``OIDC_RP_CLIENT_ID`` is configured.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from .models import User
-from .services import create_citizen
+from .identity import IdentityMismatch, account_for_eid
 from .validators import validate_personal_id
 
 
@@ -47,28 +47,16 @@ class NationalEIDBackend(OIDCAuthenticationBackend):
             # Back to the login page with a message, not a bare "400 Bad Request".
             messages.error(self.request, _("The e-ID did not give a valid personal identification number."))
             return None
-        users = self.filter_users_by_claims(claims)
-        if len(users) == 1:
-            return self.update_user(users[0], claims)
-        return self.create_user(claims)
-
-    def filter_users_by_claims(self, claims):
-        return User.objects.filter(personal_id=personal_id_of(claims), kind=User.Kind.CITIZEN, is_active=True)
-
-    def create_user(self, claims):
-        return create_citizen(
-            f"eid-{personal_id_of(claims)}-{get_random_string(4).lower()}",
-            full_name=claims.get("name") or claims.get("full_name") or "",
-            personal_id=personal_id_of(claims),
-            email=claims.get("email") or "",
-            phone=claims.get("phone_number") or "",
-        )
-
-    def update_user(self, user, claims):
-        # The identity provider is authoritative for the name; contact details stay the user's.
-        if claims.get("name") and claims["name"] != user.full_name:
-            user.full_name = claims["name"]
-            user.save(update_fields=["full_name"])
+        try:
+            user = account_for_eid(
+                str(claims["sub"]), personal_id_of(claims), claims.get("name") or claims.get("full_name") or "",
+                email=claims.get("email") or "", phone=claims.get("phone_number") or "",
+            )  # fmt: skip
+        except IdentityMismatch:
+            user = None
+        if user is None:
+            messages.error(self.request, _("This e-ID does not match the account registered with this personal "
+                                           "identification number. Please come to the one-stop desk."))  # fmt: skip
         return user
 
 

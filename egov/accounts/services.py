@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from egov.agencies.models import Agency
 from egov.audit.services import record
@@ -24,8 +23,12 @@ def create_citizen(
     date_of_birth=None,
     password=None,
     actor=None,
+    registered_by=None,
 ):
-    """Create a citizen account; raises ValidationError with field messages on bad input."""
+    """Create a citizen account; raises ValidationError with field messages on bad input.
+
+    The personal ID number, e-mail and phone are stored as given and unverified: anyone may
+    type them (egov/accounts/identity.py, contacts.py prove them)."""
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": [_("A user with that username already exists.")]})
     user = User(
@@ -37,16 +40,16 @@ def create_citizen(
         phone=phone or "",
         address=address or "",
         date_of_birth=date_of_birth,
+        registered_by=registered_by,
     )
-    if personal_id and User.objects.filter(personal_id=personal_id).exists():
-        raise ValidationError({"personal_id": [_("An account with this personal identification number exists.")]})
     user.full_clean(exclude=["password"])
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    record(actor, "account.citizen_created", user, after={"username": username, "full_name": full_name})
+    # The record names the account by its key; names are shown at display time.
+    record(actor, "account.citizen_created", user)
     return user
 
 
@@ -82,7 +85,9 @@ def grant_role(username, role, agency_code, actor=None, full_name=""):
     return assignment, created
 
 
-def issue_token(user):
-    """The user's API token (created on first use; stable afterwards)."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+def issue_token(user, **options):
+    """A new personal API token for ``user`` (egov/accounts/tokens.py: hashed, expiring,
+    after a second-factor proof where one is needed)."""
+    from .tokens import mint
+
+    return mint(user, **options)

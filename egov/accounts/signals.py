@@ -4,10 +4,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from egov.audit.services import record
+from egov.common.ratelimit import client_address
+
+from .backends import login_addresses
 
 
 def _address(request):
-    return getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None and hasattr(request, "META") else ""
 
 
 @receiver(user_logged_in)
@@ -23,6 +26,8 @@ def logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def login_failed(sender, credentials, request=None, **kwargs):
+    if request is not None:  # counted per client address too (views.LoginView)
+        login_addresses().hit(client_address(request))
     # The attempted name only, never the password.
     record(None, "account.login_failed", None, after={"username": str(credentials.get("username", ""))[:150]},
            note=_address(request))  # fmt: skip

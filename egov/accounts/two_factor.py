@@ -1,8 +1,10 @@
-"""A second factor for every staff account: TOTP (an authenticator app) plus recovery codes.
+"""A second factor for every account with power: TOTP (an authenticator app) plus recovery codes.
 
-Staff who logged in with a password but have not proved the second factor reach nothing
-but the pages below and logout: ``StaffSecondFactorMiddleware`` sends them here first,
-for pages and for the API used with the session alike.
+Power, not the kind of account, decides: whoever holds an active role at an agency, is
+staff or superuser confirms the second factor. Until they have, they reach nothing but
+the pages below and logout: ``StaffSecondFactorMiddleware`` sends them here first, for
+pages and for the API used with the session alike (a personal API token is made only
+after the same proof, egov/accounts/tokens.py).
 """
 
 import base64
@@ -27,12 +29,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.audit.services import record
 
+from .selectors import role_pairs
+
 RECOVERY_CODES = 10
 OPEN_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/jsi18n/", "/healthz")
 
 
 def needs_second_factor(user):
-    return bool(getattr(user, "is_authenticated", False)) and (user.kind == "staff" or user.is_staff)
+    if not getattr(user, "is_authenticated", False) or getattr(user, "kind", None) == "service":
+        return False  # an app's service account authenticates with its API key instead
+    return user.kind == "staff" or user.is_staff or user.is_superuser or bool(role_pairs(user))
 
 
 class StaffSecondFactorMiddleware:

@@ -2,24 +2,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import two_factor, views
-from .forms import LoginForm
+from .forms import ProvedAddressPasswordResetForm
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("verify/", views.verify_contact, name="verify-contact"),
+    path("contacts/", views.account_contacts, name="contacts"),
+    path("tokens/", views.personal_tokens, name="tokens"),
     path("2fa/setup/", two_factor.setup, name="2fa-setup"),
     path("2fa/verify/", two_factor.verify, name="2fa-verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=ProvedAddressPasswordResetForm,
             email_template_name="emails/password_reset.txt",
             subject_template_name="emails/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

@@ -46,7 +46,19 @@ def validate_personal_id(value, date_of_birth=None):
 
 
 def normalise_phone(value):
-    return re.sub(r"[\s.\-()]", "", value or "")
+    """One spelling of a Vietnamese phone number: digits, national form (0912345678); what
+    is not a phone number is only stripped of separators."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84") and digits[3:].isdigit():
+        return "0" + digits[3:]
+    if digits.startswith("84") and len(digits) == 11 and digits.isdigit():
+        return "0" + digits[2:]
+    return digits
+
+
+def normalise_email(value):
+    """E-mail addresses compared and stored case-folded (providers treat them so)."""
+    return (value or "").strip().lower()
 
 
 def validate_phone(value):

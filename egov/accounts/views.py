@@ -1,37 +1,165 @@
-"""Registration of citizen accounts (login, logout and password reset are Django's views)."""
+"""Logging in, registering with a one-time code, proving contacts, personal API tokens.
 
+Logout and password reset are Django's views (egov/accounts/urls.py).
+"""
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from .forms import RegistrationForm
+from egov.common.ratelimit import client_address
+
+from . import contacts
+from .backends import login_addresses
+from .consent import consent_text, record_consent
+from .forms import CodeForm, ContactForm, LoginForm, RegistrationForm
+from .identity import generated_username
+from .models import ContactProof, User
 from .services import create_citizen
+
+PENDING = "egov_pending_account"  # the session key of an account registered, not yet proved
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused for a while to an address that failed too often (across
+    accounts: password spraying); a single account's lockout is django-axes'."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        if login_addresses().exceeded(client_address(request)):
+            return render(request, "accounts/locked_out.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
 
 
 def register(request):
+    """A citizen account: name, e-mail and/or phone, password. It is used once a code sent to
+    the e-mail or the phone proves the person reads it (verify_contact)."""
     form = RegistrationForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = _safe_next(request, "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = create_citizen(
-                data["email"] or data["phone"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
+                generated_username(), full_name=data["full_name"], email=data["email"], phone=data["phone"],
                 personal_id=data["personal_id"], password=data["password1"],
             )  # fmt: skip
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
         else:
-            from .consent import record_consent
-
             record_consent(user, "registration")
-            login(request, user, backend="egov.accounts.backends.EmailOrPhoneBackend")
-            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-                return redirect(next_url)
-            return redirect("portal:my-dossiers")
-    from .consent import consent_text
-
+            channel = ContactProof.Channel.PHONE if data["phone"] else ContactProof.Channel.EMAIL
+            contacts.send_code(user, channel)
+            request.session[PENDING] = user.pk
+            return redirect(f"{_verify_url(channel)}&next={next_url}" if next_url else _verify_url(channel))
     return render(request, "accounts/register.html", {"form": form, "next": next_url,
                                                       "consent_text": consent_text("registration")},
                   status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _verify_url(channel):
+    from django.urls import reverse
+
+    return f"{reverse('accounts:verify-contact')}?channel={channel}"
+
+
+def verify_contact(request):
+    """Type the code sent to the e-mail or phone: it is proved, and the person is logged in
+    (a new account) or sees it on their account page."""
+    user = request.user if request.user.is_authenticated else User.objects.filter(
+        pk=request.session.get(PENDING), is_active=True).first()  # fmt: skip
+    if user is None:
+        return redirect("accounts:login")
+    channel = request.POST.get("channel") or request.GET.get("channel") or ContactProof.Channel.EMAIL
+    if channel not in ContactProof.Channel.values:
+        channel = ContactProof.Channel.EMAIL
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        try:
+            contacts.send_code(user, channel)
+            messages.info(request, _("A new code is on its way."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect(f"{_verify_url(channel)}&next={_safe_next(request, '')}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            contacts.confirm(user, channel, form.cleaned_data["code"])
+        except ValidationError as exc:
+            for problems in exc.message_dict.values():
+                form.add_error("code", problems)
+        else:
+            if not request.user.is_authenticated:
+                request.session.pop(PENDING, None)
+                login(request, user, backend="egov.accounts.backends.EmailOrPhoneBackend")
+                return redirect(_safe_next(request, "portal:my-dossiers"))
+            messages.success(request, _("Proved: it is now one of your logins and receives your messages."))
+            return redirect("accounts:contacts")
+    address = user.email if channel == ContactProof.Channel.EMAIL else user.phone
+    return render(request, "accounts/verify_contact.html", {
+        "form": form, "channel": channel, "address": address, "next": _safe_next(request, ""),
+    }, status=400 if form.errors else 200)  # fmt: skip
+
+
+@login_required
+def account_contacts(request):
+    """My e-mail and phone: what is proved, changing one (it must be proved again)."""
+    user = request.user
+    form = ContactForm(request.POST or None, initial={"email": user.email, "phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        changed = []
+        for channel, field in ((ContactProof.Channel.EMAIL, "email"), (ContactProof.Channel.PHONE, "phone")):
+            value = form.cleaned_data[field]
+            if value and value != getattr(user, field):
+                setattr(user, field, value)
+                setattr(user, f"{field}_verified_at", None)
+                changed.append(channel)
+        if changed:
+            user.save(update_fields=["email", "phone", "email_verified_at", "phone_verified_at"])
+            try:
+                contacts.send_code(user, changed[0])
+            except ValidationError as exc:
+                messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            return redirect(_verify_url(changed[0]))
+    return render(request, "accounts/contacts.html", {"form": form, "account": user})
+
+
+@login_required
+def personal_tokens(request):
+    """My API tokens: make one (shown once), revoke one. Staff reach this page only with their
+    second factor confirmed (StaffSecondFactorMiddleware), which is the proof a token needs."""
+    from . import tokens
+
+    user = request.user
+    made = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token = user.personal_tokens.filter(prefix=request.POST.get("prefix", ""), revoked_at__isnull=True).first()
+        if token is not None:
+            tokens.revoke(token, user)
+            messages.success(request, _("The token was revoked."))
+        return redirect("accounts:tokens")
+    if request.method == "POST" and request.POST.get("action") == "create":
+        scope = "read" if request.POST.get("scope") == "read" else "write"
+        verified = user.is_verified() if hasattr(user, "is_verified") else False
+        try:
+            made = tokens.mint(user, scope=scope, name=request.POST.get("name", "")[:100], verified=verified)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    return render(request, "accounts/tokens.html", {
+        "tokens": user.personal_tokens.filter(revoked_at__isnull=True), "made": made,
+        "days": settings.EGOV_TOKEN_DAYS,
+    })  # fmt: skip

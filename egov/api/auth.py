@@ -1,10 +1,13 @@
-"""How external apps authenticate (``Authorization: Api-Key <key>``), what their scopes allow,
-and how fast they may call. People use their session or a personal token instead."""
+"""How callers authenticate: external apps with ``Authorization: Api-Key <key>`` (what their
+scopes allow, how fast they may call); people with their session or a personal token
+(``Authorization: Token <token>``, egov/accounts/tokens.py)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from egov.accounts import tokens
+from egov.accounts.models import PersonalToken
 from egov.integrations.clients import client_for_key
 from egov.integrations.models import ApiClient
 
@@ -73,3 +76,43 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Api-Key <prefix>.<secret>` for registered apps (see docs/webhooks.md)"}  # fmt: skip
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(self.keyword + " "):
+            return None
+        token = tokens.user_for_token(header[len(self.keyword) + 1 :].strip())
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+class TokenScope(permissions.BasePermission):
+    """A read-only token reads."""
+
+    message = _("This token may only read.")
+
+    def has_permission(self, request, view):
+        token = getattr(request, "auth", None)
+        if isinstance(token, PersonalToken) and token.scope == PersonalToken.Scope.READ:
+            return request.method in permissions.SAFE_METHODS
+        return True
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Describes ``Authorization: Token <token>`` in the OpenAPI schema."""
+
+    target_class = "egov.api.auth.TokenAuthentication"
+    name = "personalToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Token <prefix>.<secret>`: a person's API token (the account page, or "
+                               "`manage.py issue_token`)"}  # fmt: skip

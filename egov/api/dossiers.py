@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from egov.api.documents import DocumentSerializer, documents_payload
 from egov.api.idempotency import IdempotentPostMixin
+from egov.api.parsers import JSONParser
 from egov.common.text import localize
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Channel, Dossier
@@ -335,12 +336,8 @@ class TrackView(APIView):
         summary="Track a dossier without logging in",
     )
     def get(self, request, code):
-        import hmac
-
-        key = (request.query_params.get("key") or "").strip().upper()
-        dossier = Dossier.objects.select_related("version").filter(code=code).first()
-        # Compare in constant time; a wrong key and an unknown code answer the same.
-        if dossier is None or not key or not hmac.compare_digest(dossier.lookup_key, key):
+        dossier = selectors.tracked(code, request.query_params.get("key"))
+        if dossier is None:
             raise NotFound()
         return Response(
             {

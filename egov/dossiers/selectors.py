@@ -6,6 +6,8 @@ agency consulted). An API client sees the dossiers it filed. An unknown dossier 
 someone else's dossier look the same: not found.
 """
 
+import hmac
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from viewflow.workflow.status import STATUS
@@ -17,7 +19,7 @@ from egov.common.vocabulary import Role
 from egov.integrations.models import ApiClient, Scope
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
-from .models import Dossier
+from .models import LOOKUP_KEY_ALPHABET, Dossier
 
 
 def visible_dossiers(user):
@@ -190,3 +192,16 @@ def open_supplement(dossier):
 
 def current_attachments(dossier):
     return dossier.attachments.filter(replaced_at__isnull=True).order_by("document_key", "uploaded_at")
+
+
+def tracked(code, key):
+    """The dossier a code and its lookup key (printed on the receipt) name, or None: what the
+    public tracking page and API show. A wrong key and an unknown code look the same."""
+    key = (key or "").strip().upper()
+    if not code or not key or len(key) > 12 or set(key) - set(LOOKUP_KEY_ALPHABET):
+        return None
+    dossier = Dossier.objects.select_related("version").filter(code=str(code)[:60]).first()
+    # Compared in constant time, as bytes (both are ASCII by now).
+    if dossier is None or not hmac.compare_digest(dossier.lookup_key.encode(), key.encode()):
+        return None
+    return dossier

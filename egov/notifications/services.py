@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.selectors import officers_with_role
 from egov.common.sandbox import render_sandboxed
+from egov.common.sms import get_sms_provider
 from egov.common.tasks import enqueue_after_commit
 from egov.common.vocabulary import Role
 from egov.integrations import events
@@ -24,7 +25,6 @@ from egov.integrations.events import TYPES
 
 from . import defaults
 from .models import Audience, Channel, MessageTemplate, Notification, NotificationRule, Preference
-from .sms import get_sms_provider
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -119,7 +119,9 @@ def on_event(event):
             language = person.preferred_language or settings.LANGUAGE_CODE
             context = _context(event, person)
             for channel in channels:
-                address = {Channel.EMAIL: person.email, Channel.SMS: person.phone, Channel.IN_APP: "-"}[channel]
+                # Only to an address its owner proved (a typed one may be anyone's).
+                address = {Channel.EMAIL: person.verified_email, Channel.SMS: person.verified_phone,
+                           Channel.IN_APP: "-"}[channel]  # fmt: skip
                 if not address or (preference and not getattr(preference, channel, True)):
                     continue
                 text = compose(event.type, channel, language, context,

@@ -5,8 +5,9 @@ dossiers themselves are kept, because the register and the archives are kept by 
 they then point to an anonymous person.
 """
 
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 
 from django.db import transaction
@@ -22,7 +23,9 @@ ERASURE_WORKING_DAYS = 2
 
 
 def export(user):
-    """A zip with data.json and the files: what the system holds about ``user``."""
+    """A zip with data.json and the files: what the system holds about ``user``, written to
+    a temporary file (streamed to the person by the view: never whole in memory, and each
+    paper is copied in chunks). Returns the open file, at its start."""
     data = {
         "account": {f: getattr(user, f) for f in ["username", "full_name", "personal_id", "email", "phone", "address",
                                                     "date_of_birth", "preferred_language", "date_joined"]},
@@ -30,7 +33,7 @@ def export(user):
         "dossiers": [],
         "notifications": list(user.notifications.values("channel", "subject", "body", "created_at", "sent_at")),
     }  # fmt: skip
-    out = io.BytesIO()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for dossier in Dossier.objects.filter(applicant=user).select_related("version"):
             data["dossiers"].append({
@@ -38,17 +41,21 @@ def export(user):
                 "status": dossier.status, "data": dossier.data, "submitted_at": dossier.submitted_at,
                 "due_at": dossier.due_at, "completed_at": dossier.completed_at,
             })  # fmt: skip
+            folder = f"dossiers/{dossier.code or dossier.pk}"
             for item in dossier.attachments.all():
-                with item.file.open("rb") as handle:
-                    archive.writestr(f"dossiers/{dossier.code or dossier.pk}/papers/{item.pk}.{item.extension}",
-                                     handle.read())  # fmt: skip
+                _copy_into(archive, item.file, f"{folder}/papers/{item.pk}.{item.extension}")
             for document in dossier.documents.filter(status="ready"):
-                with document.file.open("rb") as handle:
-                    archive.writestr(f"dossiers/{dossier.code or dossier.pk}/documents/{document.kind}-"
-                                     f"{document.verification_code}.pdf", handle.read())  # fmt: skip
+                name = f"{folder}/documents/{document.kind}-{document.verification_code}.pdf"
+                _copy_into(archive, document.file, name)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
     record(user, "privacy.export", user)
-    return out.getvalue()
+    out.seek(0)
+    return out
+
+
+def _copy_into(archive, stored, name):
+    with stored.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
 
 
 def request_erasure(user, reason=""):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,8 @@ from .services import export, request_erasure
 def my_data(request):
     """Download everything held about me; ask for erasure."""
     if request.method == "POST" and request.POST.get("action") == "download":
-        response = HttpResponse(export(request.user), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
-        return response
+        return FileResponse(export(request.user), as_attachment=True, filename="my-data.zip",
+                            content_type="application/zip")  # fmt: skip
     if request.method == "POST" and request.POST.get("action") == "erase":
         erasure = request_erasure(request.user, request.POST.get("reason", ""))
         messages.success(request, _("Your request was recorded; you will have an answer by %(due)s.")

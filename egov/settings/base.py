@@ -17,7 +17,7 @@ VAR_DIR = Path(environ.Env().str("EGOV_VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
 
 # The embedded default keeps everything it writes (database, files, mail, broker) here.
-for _sub in ("", "media", "mail", "broker", "broker-processed", "broker-control", "static"):
+for _sub in ("", "media", "mail", "broker", "broker-processed", "broker-control", "static", "cache"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 # --- Core -------------------------------------------------------------------------------
@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "mozilla_django_oidc",
     "django_otp",
@@ -139,7 +138,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://egov")}
+# Shared by every process: throttles and lockouts count across web workers. The embedded
+# default keeps it in files under var/cache; production sets CACHE_URL to Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# Reverse proxies in front of the web processes whose X-Forwarded-For is believed (read from
+# the right): 0 (the embedded default) believes the connection's address only.
+EGOV_TRUSTED_PROXIES = env.int("EGOV_TRUSTED_PROXIES", default=0)
 
 # --- Accounts ---------------------------------------------------------------------------
 
@@ -156,12 +160,20 @@ AUTHENTICATION_BACKENDS = [
 EGOV_STAFF_SESSION_IDLE_SECONDS = env.int("EGOV_STAFF_SESSION_IDLE_SECONDS", default=2 * 3600)
 # Staff accounts need a second factor (TOTP) to reach any staff page or the API by session.
 EGOV_STAFF_2FA = env.bool("EGOV_STAFF_2FA", default=True)
+# Personal API tokens are valid this many days (manage.py issue_token --days, the account page).
+EGOV_TOKEN_DAYS = env.int("EGOV_TOKEN_DAYS", default=30)
 OTP_TOTP_ISSUER = "Một Cửa"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-# Per account, deliberately not per address: a commune office or a service centre puts all its
-# staff and kiosk users behind one public address, and locking that out would stop the desk.
+# Per account, whatever spelling reached it (upper case, the e-mail, the phone in any form):
+# the failures count against the account itself (egov/accounts/backends.py).
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "egov.accounts.backends.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "egov.common.ratelimit.client_address"
+# And per client address, with a high threshold: a commune office or a service centre puts
+# all its staff and kiosk users behind one public address, which must not lock the desk out,
+# but one address trying passwords across many accounts is stopped.
+EGOV_LOGIN_ADDRESS_RATE = env.str("EGOV_LOGIN_ADDRESS_RATE", default="100/hour")
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -268,13 +280,21 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First the header schemes, so an unauthenticated call gets 401 with WWW-Authenticate.
         "egov.api.auth.ApiKeyAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "egov.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "egov.api.auth.ScopeRequired"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated", "egov.api.auth.ScopeRequired", "egov.api.auth.TokenScope",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["egov.api.auth.ClientRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "egov.api.pagination.Pagination",
+    # JSON bounded in size and depth, without NUL characters (egov/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "egov.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "egov.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -283,6 +303,8 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     # Public tracking guesses codes and keys: slow it down per client address.
     "DEFAULT_THROTTLE_RATES": {"track": env.str("EGOV_TRACK_RATE", default="30/minute")},
+    # The client address behind trusted proxies, as egov.common.ratelimit.client_address reads it.
+    "NUM_PROXIES": EGOV_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Một Cửa API",
@@ -333,6 +355,12 @@ EGOV_DOCUMENT_STALL_SECONDS = env.int("EGOV_DOCUMENT_STALL_SECONDS", default=300
 EGOV_RETENTION_YEARS = env.int("EGOV_RETENTION_YEARS", default=10)
 EGOV_DRAFT_RETENTION_DAYS = env.int("EGOV_DRAFT_RETENTION_DAYS", default=90)
 EGOV_MAX_UPLOAD_BYTES = env.int("EGOV_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# What one account may hold and do (a citizen filling the disk, or the memory of an export).
+EGOV_MAX_DRAFTS = env.int("EGOV_MAX_DRAFTS", default=20)
+EGOV_MAX_FILES_PER_DOCUMENT = env.int("EGOV_MAX_FILES_PER_DOCUMENT", default=10)
+EGOV_MAX_FILES_PER_DOSSIER = env.int("EGOV_MAX_FILES_PER_DOSSIER", default=40)
+EGOV_MAX_UPLOAD_BYTES_PER_USER = env.int("EGOV_MAX_UPLOAD_BYTES_PER_USER", default=500 * 1024 * 1024)
+EGOV_UPLOAD_RATE = env.str("EGOV_UPLOAD_RATE", default="120/hour")
 FILE_UPLOAD_HANDLERS = [
     "egov.common.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

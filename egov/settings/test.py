@@ -15,6 +15,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each xdist worker gets its own file; a file (not :memory:) lets threads share it.
     # EGOV_TEST_SQLITE: another file, for test runs side by side in one checkout.
     DATABASES["default"]["TEST"] = {"NAME": env.str("EGOV_TEST_SQLITE", default=str(BASE_DIR / "var" / "test.sqlite3"))}
+# Each test counts its own throttles and lockouts: a cache of its own per xdist worker (a
+# Redis database each in the CI's second run; in memory otherwise), emptied between tests.
+if env.str("CACHE_URL", default="").startswith("redis"):
+    _worker = int(env.str("PYTEST_XDIST_WORKER", default="gw0").lstrip("gw") or 0)
+    CACHES = {"default": env.cache_url_config(env.str("CACHE_URL").rsplit("/", 1)[0] + f"/{2 + _worker}")}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The example plug-in is installed in the tests, as a province would install its own.
 if "plugins.street_vending" not in INSTALLED_APPS:  # noqa: F405

@@ -53,10 +53,13 @@ def test_create_citizen_command(capsys):
 def test_create_citizen_refuses_bad_input_and_changes_nothing():
     with pytest.raises(CommandError, match="personal_id"):
         call_command("create_citizen", "an", "--full-name", "An", "--personal-id", "12345")
+    assert User.objects.count() == 0
     call_command("create_citizen", "an", "--full-name", "An", "--personal-id", "045090001234")
-    with pytest.raises(CommandError, match="personal identification number exists"):
-        call_command("create_citizen", "an2", "--full-name", "An", "--personal-id", "045090001234")
-    assert User.objects.count() == 1
+    with pytest.raises(CommandError, match="username"):
+        call_command("create_citizen", "AN", "--full-name", "An", "--personal-id", "045090001234")
+    # A typed number is data, not identity: another account may type it too (neither is verified).
+    call_command("create_citizen", "an2", "--full-name", "An", "--personal-id", "045090001234")
+    assert User.objects.filter(personal_id="045090001234", personal_id_verified_at__isnull=True).count() == 2
 
 
 def test_grant_role_creates_staff_without_password(agency, capsys):
@@ -80,21 +83,29 @@ def test_grant_role_errors(agency):
     assert not User.objects.exists()
 
 
-def test_issue_token_is_stable(agency, capsys):
+def test_issue_token_mints_a_new_hashed_expiring_token_each_time(agency, capsys):
+    from egov.accounts.models import PersonalToken
+
     call_command("grant_role", "thuly", "case_officer", agency.code)
     capsys.readouterr()
     call_command("issue_token", "thuly")
     first = capsys.readouterr().out.strip()
-    call_command("issue_token", "thuly")
-    assert capsys.readouterr().out.strip() == first
-    assert len(first) == 40
+    call_command("issue_token", "thuly", "--read-only", "--days", "2")
+    second = capsys.readouterr().out.strip()
+    assert first != second and "." in first
+    stored = PersonalToken.objects.get(prefix=first.split(".")[0])
+    assert first.split(".")[1] not in stored.digest and len(stored.digest) == 64  # only a digest is kept
+    assert stored.scope == "write" and PersonalToken.objects.get(prefix=second.split(".")[0]).scope == "read"
 
 
 def test_login_with_email_or_phone(client):
+    from django.utils import timezone
+
     user = User.objects.create_user("an", email="an@example.vn", password="a-long-password-1", full_name="An")
     user.phone = "0912345678"
+    user.email_verified_at = user.phone_verified_at = timezone.now()  # proved by a code (contacts.py)
     user.save()
-    for login in ["an", "AN@example.vn", "0912 345 678"]:
+    for login in ["an", "AN@example.vn", "0912 345 678", "+84912345678"]:
         response = client.post("/accounts/login/", {"username": login, "password": "a-long-password-1"})
         assert response.status_code == 302, login
         client.logout()

@@ -29,7 +29,7 @@ def test_download_my_data_and_erasure(db):
     web = Client()
     web.force_login(citizen)
     answer = web.post("/accounts/my-data/", {"action": "download"})
-    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content)))  # streamed from a file
     data = json.loads(archive.read("data.json"))
     assert data["account"]["personal_id"] == citizen.personal_id
     assert data["dossiers"][0]["code"] == dossier["code"]

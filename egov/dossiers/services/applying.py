@@ -1,20 +1,22 @@
 """Filing a dossier: a draft, its papers, then submission (the dossier gets its code)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts import identity
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where
-from egov.accounts.services import create_citizen
-from egov.accounts.validators import validate_personal_id
 from egov.agencies.models import Agency
 from egov.agencies.selectors import active_agency
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
-from egov.common.vocabulary import Role
+from egov.common.ratelimit import Limit
+from egov.common.vocabulary import DESK_CHANNELS, Role
 from egov.integrations import events
 from egov.integrations.models import ApiClient, Scope
 from workflows.registry import flow_for_procedure
@@ -24,8 +26,6 @@ from ..models import Attachment, Channel, Dossier, Payment
 from ..selectors import current_attachments, dossier_for_update, is_applicant_side
 from ..uploads import check_upload
 from .common import log
-
-DESK_CHANNELS = (Channel.IN_PERSON, Channel.POST)
 
 
 def condition_channel(channel):
@@ -38,23 +38,27 @@ def _applicant_context(dossier):
     return eform.applicant_context(dossier.applicant, dossier.applicant_type)
 
 
-@transaction.atomic
 def create_draft(user, procedure_code, data=None, channel=None, applicant=None, agency_code=None):
     """A new draft under the procedure version in force now.
 
     A citizen files for themselves, online. An intake officer files for a walk-in or postal
-    applicant (``applicant``: a user or a personal ID number) at their unit. A service
-    account (another system) files on behalf of a citizen, channel ``api``.
+    applicant at their unit (``applicant``: a user, a verified personal ID number, or
+    ``{personal_id, full_name, id_card_seen, …}``). A service account (another system) files
+    on behalf of a citizen, channel ``api`` (``{personal_id, full_name, email, phone, address}``).
+    Who the applicant is, is settled first (egov/accounts/identity.py), so that a refused
+    match leaves its audit record.
     """
     version = catalog.version_in_force(procedure_code)
     if version is None:
         raise NotFound(_("No procedure with this code is in force."))
-    spec = version.spec
     receiving = None
     if user.kind == User.Kind.CITIZEN:
         channel = channel or Channel.ONLINE
         if channel != Channel.ONLINE:
             raise InvalidInput(errors={"channel": [_("Citizens file online.")]})
+        if Dossier.objects.filter(created_by=user, status=Dossier.Status.DRAFT).count() >= settings.EGOV_MAX_DRAFTS:
+            raise InvalidInput(_("You have %(n)d drafts already: submit or delete one first.")
+                               % {"n": settings.EGOV_MAX_DRAFTS}, code="quota")  # fmt: skip
         applicant = user
     elif user.kind == User.Kind.SERVICE:
         client = ApiClient.objects.filter(service_user=user).first()
@@ -63,13 +67,19 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
         if client.procedures and procedure_code not in client.procedures:
             raise NotAllowed(_("This API client may not submit this procedure."))
         channel = Channel.API
-        applicant = _match_or_create_citizen(applicant, user)
+        applicant = _client_applicant(applicant, user)
     else:
         channel = channel or Channel.IN_PERSON
         if channel not in DESK_CHANNELS:
             raise InvalidInput(errors={"channel": [_("At the desk a dossier comes in person or by post.")]})
         receiving = _desk_agency(user, agency_code)
-        applicant = _resolve_applicant(applicant)
+        applicant = _desk_applicant(applicant, user)
+    return _new_draft(user, version, channel, applicant, receiving, data)
+
+
+@transaction.atomic
+def _new_draft(user, version, channel, applicant, receiving, data):
+    spec = version.spec
     if condition_channel(channel) not in spec.channels:
         raise InvalidInput(errors={"channel": [_("This procedure cannot be filed this way.")]})
     dossier = Dossier(
@@ -88,41 +98,44 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
     return dossier
 
 
-def _resolve_applicant(applicant):
+def _desk_applicant(applicant, officer):
+    """The applicant at the desk: already resolved, the verified account of a number, or the
+    person whose ID card the officer checked (identity.applicant_at_desk)."""
     if isinstance(applicant, User):
         return applicant
+    if isinstance(applicant, dict):
+        try:
+            return identity.applicant_at_desk(
+                officer, str(applicant.get("personal_id") or "").strip(), str(applicant.get("full_name") or ""),
+                phone=str(applicant.get("phone") or ""), email=str(applicant.get("email") or ""),
+                address=str(applicant.get("address") or "")[:300], id_card_seen=applicant.get("id_card_seen") is True,
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise InvalidInput(errors={f"applicant.{k}": v for k, v in exc.message_dict.items()},
+                               code=getattr(exc, "code", None) or "invalid")  # fmt: skip
     if not applicant:
         raise InvalidInput(errors={"applicant": [_("Say who the applicant is (personal ID number).")]})
-    found = User.objects.filter(personal_id=str(applicant), kind=User.Kind.CITIZEN, is_active=True).first()
+    found = identity.verified_account(str(applicant))
     if found is None:
-        raise InvalidInput(errors={"applicant": [_("No citizen account has this personal ID number.")]})
+        message = _("No citizen account has this personal ID number verified; register the applicant with the "
+                    "ID card at the desk.")
+        raise InvalidInput(errors={"applicant": [message]})
     return found
 
 
-def _match_or_create_citizen(applicant, actor):
-    """The inbound channel: another portal vouches for an identified citizen."""
+def _client_applicant(applicant, client_user):
+    """The inbound channel: another portal files for a citizen it identified."""
     if not isinstance(applicant, dict):
-        return _resolve_applicant(applicant)
-
-
-    personal_id = str(applicant.get("personal_id") or "").strip()
+        raise InvalidInput(errors={"applicant": [_("Give the applicant as {personal_id, full_name, …}.")]})
     try:
-        validate_personal_id(personal_id)
-    except ValidationError as exc:
-        raise InvalidInput(errors={"applicant.personal_id": exc.messages})
-    found = User.objects.filter(personal_id=personal_id, kind=User.Kind.CITIZEN).first()
-    if found is not None:
-        return found
-    if not str(applicant.get("full_name") or "").strip():
-        raise InvalidInput(errors={"applicant.full_name": [_("Give the applicant's full name.")]})
-    try:
-        return create_citizen(
-            f"citizen-{personal_id}", full_name=str(applicant["full_name"]).strip()[:150], personal_id=personal_id,
+        return identity.applicant_for_client(
+            client_user, str(applicant.get("personal_id") or "").strip(), str(applicant.get("full_name") or ""),
             email=str(applicant.get("email") or ""), phone=str(applicant.get("phone") or ""),
-            address=str(applicant.get("address") or "")[:300], actor=actor,
+            address=str(applicant.get("address") or ""),
         )  # fmt: skip
     except ValidationError as exc:
-        raise InvalidInput(errors={f"applicant.{k}": v for k, v in exc.message_dict.items()})
+        code = "identity_mismatch" if any("full_name" in key for key in exc.message_dict) else "invalid"
+        raise InvalidInput(errors=exc.message_dict, code=code)
 
 
 def _desk_agency(user, agency_code):
@@ -183,6 +196,7 @@ def add_attachment(user, dossier, document_key, uploaded):
         raise InvalidInput(errors={"document": [_("This procedure asks for no such document.")]})
     if uploaded is None:
         raise InvalidInput(errors={"file": [_("Choose a file of at most %(mb)s MB.") % {"mb": document.max_mb}]})
+    _check_upload_quotas(user, dossier, document, uploaded)
     checked = check_upload(uploaded, document)
     attachment = Attachment(
         dossier=dossier,
@@ -198,6 +212,27 @@ def add_attachment(user, dossier, document_key, uploaded):
     attachment.save()
     log(user, "dossier.attach", dossier, document=document.key, sha256=checked.sha256, size=checked.size)
     return attachment
+
+
+def _check_upload_quotas(user, dossier, document, uploaded):
+    """What may be uploaded: files per paper and per dossier; for a citizen, bytes in all and
+    how fast (settings EGOV_MAX_*, EGOV_UPLOAD_RATE). Beyond them nothing is stored."""
+    papers = dossier.attachments.filter(replaced_at__isnull=True)
+    if papers.filter(document_key=document.key).count() >= settings.EGOV_MAX_FILES_PER_DOCUMENT:
+        raise InvalidInput(errors={"file": [_("This paper has %(n)d files already; remove one first.")
+                                            % {"n": settings.EGOV_MAX_FILES_PER_DOCUMENT}]}, code="quota")  # fmt: skip
+    if papers.count() >= settings.EGOV_MAX_FILES_PER_DOSSIER:
+        raise InvalidInput(errors={"file": [_("This dossier has %(n)d files already; remove one first.")
+                                            % {"n": settings.EGOV_MAX_FILES_PER_DOSSIER}]}, code="quota")  # fmt: skip
+    if user.kind != User.Kind.CITIZEN:
+        return  # officers at the desk and other systems upload for many people
+    held = Attachment.objects.filter(uploaded_by=user).aggregate(total=Sum("size"))["total"] or 0
+    if held + (uploaded.size or 0) > settings.EGOV_MAX_UPLOAD_BYTES_PER_USER:
+        raise InvalidInput(errors={"file": [_("You have uploaded %(mb)d MB in all, the most one account may keep.")
+                                            % {"mb": settings.EGOV_MAX_UPLOAD_BYTES_PER_USER // 2**20}]},
+                           code="quota")  # fmt: skip
+    if not Limit("uploads", settings.EGOV_UPLOAD_RATE).hit(user.pk):
+        raise InvalidInput(_("Too many uploads in a short time; wait a little and try again."), code="throttled")
 
 
 def form_problems(dossier):
@@ -297,7 +332,10 @@ def remove_attachment(user, dossier, attachment_id):
     """Take a paper off a draft (the file is deleted: it was never part of a submitted dossier)."""
     dossier = dossier_for_update(dossier.pk)
     _check_editable(user, dossier)
-    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    try:
+        attachment = dossier.attachments.filter(pk=attachment_id).first()
+    except ValidationError:  # not an attachment id at all
+        attachment = None
     if attachment is None:
         raise NotFound()
     attachment.file.delete(save=False)

@@ -69,7 +69,10 @@ def apologise(user, dossier, new_due_at, reason):
     if dossier.extended_due_at:
         raise InvalidInput(_("An apology with a new date can be sent only once."), code="already_apologised")
     if isinstance(new_due_at, str):
-        new_due_at = parse_datetime(new_due_at)
+        try:
+            new_due_at = parse_datetime(new_due_at.strip())
+        except ValueError:  # well formed, but no such date or offset (2026-13-45, +99:00)
+            new_due_at = None
     if isinstance(new_due_at, datetime.datetime) and timezone.is_naive(new_due_at):
         new_due_at = timezone.make_aware(new_due_at)
     if not isinstance(new_due_at, datetime.datetime):

@@ -289,9 +289,15 @@ _OUTCOME_EFFECTS = {
 
 
 def _supplement_request(task, dossier, user, data, note, now, stage):
-    documents = [key for key in data.get("documents", []) if dossier.spec.document(key)]
-    fields = [key for key in data.get("fields", []) if dossier.spec.field(key)]
-    unknown = set(data.get("documents", [])) - set(documents) | set(data.get("fields", [])) - set(fields)
+    asked = {}
+    for name in ("documents", "fields"):
+        keys = data.get(name) or []
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise InvalidInput(errors={f"data.{name}": [_("Give a list of keys.")]})
+        asked[name] = keys
+    documents = [key for key in asked["documents"] if dossier.spec.document(key)]
+    fields = [key for key in asked["fields"] if dossier.spec.field(key)]
+    unknown = set(asked["documents"]) - set(documents) | set(asked["fields"]) - set(fields)
     if unknown:
         raise InvalidInput(errors={"data": [_("Unknown documents or fields: %(keys)s.")
                                             % {"keys": ", ".join(sorted(map(str, unknown)))}]})  # fmt: skip

@@ -1,7 +1,8 @@
 """Following a dossier: my dossiers, a dossier's page, supplements, withdrawal, rating, tracking."""
 
-import hmac
 
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
+from egov.common.ratelimit import Limit, client_address
 from egov.documents.models import Document, Kind
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier
@@ -112,13 +114,17 @@ def rate(request, pk):
 
 
 def track(request):
-    code = request.GET.get("code", "").strip()[:60]
-    key = request.GET.get("key", "").strip().upper()[:12]
+    """Follow a dossier by its code and the key on the receipt (posted; a link from the
+    receipt's QR code may carry them). Guesses are slowed per client address, as the API's."""
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("code", "").strip()[:60]
+    key = source.get("key", "").strip().upper()[:12]
     found, history = None, []
     if code and key:
-        candidate = Dossier.objects.select_related("version").filter(code=code).first()
-        if candidate is not None and hmac.compare_digest(candidate.lookup_key, key):
-            found, history = candidate, timeline(candidate, public=True)
+        if not Limit("track", settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["track"]).hit(client_address(request)):
+            return render(request, "portal/track.html", {"code": code, "throttled": True}, status=429)
+        found = selectors.tracked(code, key)
+        history = timeline(found, public=True) if found else []
     status = 404 if code and key and found is None else 200
     return render(request, "portal/track.html", {"code": code, "key": key, "found": found, "history": history,
                                                  "searched": bool(code and key)}, status=status)  # fmt: skip

@@ -1,0 +1,113 @@
+"""Proving an e-mail address or a phone number with a one-time code.
+
+An address becomes a login identifier and a notification address only once proved, and a
+proved address belongs to one account (a unique index on verified values). Someone who
+types another person's address therefore neither blocks that person's login nor receives
+their mail. Codes are six digits, kept as a keyed digest, valid for 15 minutes, tried at
+most five times; at most five are sent to one account in an hour.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.audit.services import record
+from egov.common.sms import get_sms_provider
+
+from .models import ContactProof, User
+from .validators import normalise_email, normalise_phone, validate_phone
+
+VALID_FOR = datetime.timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+MAX_PER_HOUR = 5
+FIELDS = {ContactProof.Channel.EMAIL: ("email", "email_verified_at"),
+          ContactProof.Channel.PHONE: ("phone", "phone_verified_at")}  # fmt: skip
+
+
+def _digest(code, proof_user_id, value):
+    message = f"{proof_user_id}:{value}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def normalise(channel, value):
+    if channel == ContactProof.Channel.EMAIL:
+        return normalise_email(value)
+    value = normalise_phone(value)
+    validate_phone(value)
+    return value
+
+
+def send_code(user, channel, value=None):
+    """Send a new code to ``value`` (the account's own address by default). Returns the proof."""
+    field, _verified = FIELDS[channel]
+    value = normalise(channel, value if value is not None else getattr(user, field))
+    if not value:
+        raise ValidationError({channel: [_("There is no address to send a code to.")]})
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    if user.contact_proofs.filter(created_at__gte=hour_ago).count() >= MAX_PER_HOUR:
+        raise ValidationError({channel: [_("Too many codes were sent; try again in an hour.")]}, code="throttled")
+    code = f"{secrets.randbelow(10**6):06d}"
+    proof = ContactProof.objects.create(
+        user=user, channel=channel, value=value, digest=_digest(code, user.pk, value),
+        expires_at=timezone.now() + VALID_FOR,
+    )  # fmt: skip
+    record(user, "account.contact_code_sent", user, after={"channel": channel})
+    # Sent once this is committed, outside any transaction (a mail server may be slow).
+    transaction.on_commit(lambda: _deliver(channel, value, code, user.preferred_language), robust=True)
+    return proof
+
+
+def _deliver(channel, value, code, language):
+    from django.utils import translation
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = _("Your Một Cửa code is %(code)s. It is valid for 15 minutes; do not give it to anyone.") % {
+            "code": code}
+        if channel == ContactProof.Channel.EMAIL:
+            send_mail(_("Your Một Cửa code"), text, None, [value])
+        else:
+            get_sms_provider().send(value, text)
+
+
+def confirm(user, channel, code):
+    """Check ``code`` against the latest code sent for ``channel``; on success the address is
+    proved (and the login and messages use it). Raises ValidationError otherwise."""
+    field, verified_field = FIELDS[channel]
+    code = (code or "").strip()
+    with transaction.atomic():
+        waiting = user.contact_proofs.select_for_update().filter(channel=channel, used_at__isnull=True)
+        proof = waiting.order_by("-pk").first()
+        if proof is None or proof.expires_at < timezone.now() or proof.attempts >= MAX_ATTEMPTS:
+            raise ValidationError({"code": [_("This code has expired; ask for a new one.")]}, code="expired")
+        proof.attempts += 1
+        if not hmac.compare_digest(proof.digest, _digest(code, user.pk, proof.value)):
+            proof.save(update_fields=["attempts"])
+            failed = True
+        else:
+            failed = False
+    if failed:  # the attempt counts even though the answer is no
+        record(user, "account.contact_code_failed", user, after={"channel": channel})
+        raise ValidationError({"code": [_("This code is not right.")]}, code="wrong_code")
+    try:
+        with transaction.atomic():
+            if User.objects.filter(**{field: proof.value, f"{verified_field}__isnull": False}).exclude(
+                pk=user.pk
+            ).exists():
+                raise IntegrityError
+            setattr(user, field, proof.value)
+            setattr(user, verified_field, timezone.now())
+            user.save(update_fields=[field, verified_field])
+            proof.used_at = timezone.now()
+            proof.save(update_fields=["used_at", "attempts"])
+    except IntegrityError:
+        raise ValidationError({"code": [_("This address already belongs to another account.")]}, code="taken")
+    record(user, "account.contact_proved", user, after={"channel": channel})
+    return user

@@ -1,0 +1,165 @@
+"""Who a person is: verified personal ID numbers, and finding the applicant of a dossier.
+
+A personal ID number a person typed proves nothing: anyone can type anyone's number. It is
+*verified* from the national e-ID's claims, or when an intake officer saw the ID card at
+the desk (who and when are kept). The desk, API clients and the e-ID login match verified
+numbers only, compare the name, and stop with a clear message and an audit record when it
+differs. An account whose number was only self-declared is never entered through someone
+else's e-ID, and never renamed.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.audit.services import record
+from egov.common.text_search import fold
+
+from .models import IdentityProof, User
+from .validators import validate_personal_id
+
+
+class IdentityMismatch(ValidationError):
+    """The name given does not match the verified account of that personal ID number."""
+
+
+def generated_username(prefix="citizen"):
+    """A username nobody has to know or type (people sign in with a proved e-mail, phone or
+    the e-ID); never made of a personal ID number."""
+    while True:
+        candidate = f"{prefix}-{secrets.token_hex(5)}"
+        if not User.objects.filter(username=candidate).exists():
+            return candidate
+
+
+def same_name(first, second):
+    """Names compared as people write them: case, diacritics and spacing do not count."""
+    return " ".join(fold(first or "").split()) == " ".join(fold(second or "").split())
+
+
+def verified_account(personal_id):
+    """The account holding ``personal_id`` verified, or None."""
+    if not personal_id:
+        return None
+    return User.objects.filter(
+        personal_id=personal_id, personal_id_verified_at__isnull=False, kind=User.Kind.CITIZEN, is_active=True
+    ).first()
+
+
+def check_name(account, full_name, actor, where):
+    """Stop when ``full_name`` is not the name of ``account`` (audited)."""
+    if not full_name or same_name(account.full_name, full_name):
+        return
+    # Callers check identity before they open their transaction, so this record stays when
+    # the change it explains is refused.
+    record(actor, "identity.name_mismatch", account, after={"where": where})
+    raise IdentityMismatch(
+        {"full_name": [_("This personal identification number belongs to someone with another name. "
+                         "Check the ID card; the mismatch has been recorded.")]},
+        code="identity_mismatch",
+    )  # fmt: skip
+
+
+def mark_verified(user, via, officer=None, now=None):
+    user.personal_id_verified_at = now or timezone.now()
+    user.personal_id_verified_via = via
+    user.personal_id_verified_by = officer
+    user.save(update_fields=["personal_id_verified_at", "personal_id_verified_via", "personal_id_verified_by"])
+    record(officer, "identity.verified", user, after={"via": via})
+
+
+def applicant_at_desk(officer, personal_id, full_name, *, phone="", email="", address="", id_card_seen=False):
+    """The applicant a walk-in is, as the intake officer checked on the ID card.
+
+    A verified account with that number is the applicant if the name matches. Otherwise a
+    new account is opened, its number verified by this officer, who must have seen the
+    card. An account where someone only typed this number is left alone: it may not be
+    the person standing at the desk.
+    """
+    try:
+        validate_personal_id(personal_id)
+    except ValidationError as exc:
+        raise ValidationError({"personal_id": exc.messages})
+    account = verified_account(personal_id)
+    if account is not None:
+        check_name(account, full_name, officer, "desk")
+        return account
+    if not id_card_seen:
+        raise ValidationError({"id_card_seen": [_("Check the ID card before a new applicant is registered.")]})
+    if not (full_name or "").strip():
+        raise ValidationError({"full_name": [_("Give the applicant's full name as on the ID card.")]})
+    from .services import create_citizen
+
+    with transaction.atomic():
+        account = create_citizen(
+            generated_username(), full_name=full_name.strip(), personal_id=personal_id, phone=phone, email=email,
+            address=address, actor=officer, registered_by=officer,
+        )  # fmt: skip
+        mark_verified(account, IdentityProof.DESK, officer)
+    return account
+
+
+def applicant_for_client(client_user, personal_id, full_name, **contact):
+    """The citizen another system files for: the verified account of that number (the name
+    must match), else the account this same client opened for that number before, else a
+    new one (its number unverified: a client's word does not verify it)."""
+    try:
+        validate_personal_id(personal_id)
+    except ValidationError as exc:
+        raise ValidationError({"applicant.personal_id": exc.messages})
+    account = verified_account(personal_id)
+    if account is None:
+        account = User.objects.filter(
+            personal_id=personal_id, registered_by=client_user, kind=User.Kind.CITIZEN, is_active=True
+        ).first()
+    if account is not None:
+        try:
+            check_name(account, full_name, client_user, "api")
+        except IdentityMismatch as exc:
+            raise ValidationError({"applicant.full_name": exc.message_dict["full_name"]}, code="identity_mismatch")
+        return account
+    if not (full_name or "").strip():
+        raise ValidationError({"applicant.full_name": [_("Give the applicant's full name.")]})
+    from .services import create_citizen
+
+    try:
+        return create_citizen(
+            generated_username(), full_name=full_name.strip()[:150], personal_id=personal_id,
+            email=contact.get("email", ""), phone=contact.get("phone", ""), address=contact.get("address", "")[:300],
+            actor=client_user, registered_by=client_user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise ValidationError({f"applicant.{k}": v for k, v in exc.message_dict.items()})
+
+
+def account_for_eid(subject, personal_id, full_name, email="", phone=""):
+    """The account an e-ID login enters: bound by the subject; else the account whose number
+    an officer verified at the desk (bound now, when the name matches); else a new account,
+    verified by the e-ID. Never an account whose number was only typed by someone."""
+    account = User.objects.filter(eid_subject=subject).first()
+    if account is not None:
+        return account if account.is_active else None
+    account = verified_account(personal_id)
+    if account is not None:
+        if account.eid_subject:  # verified and bound to another subject: the provider disagrees
+            record(None, "identity.eid_conflict", account)
+            return None
+        check_name(account, full_name, None, "eid")
+        account.eid_subject = subject
+        account.save(update_fields=["eid_subject"])
+        record(account, "identity.eid_bound", account)
+        return account
+    from .services import create_citizen
+
+    with transaction.atomic():
+        account = create_citizen(
+            generated_username(), full_name=(full_name or "").strip()[:150], personal_id=personal_id, email=email,
+            phone=phone,
+        )  # fmt: skip
+        account.eid_subject = subject
+        account.save(update_fields=["eid_subject"])
+        mark_verified(account, IdentityProof.EID)
+    return account
