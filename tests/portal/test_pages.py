@@ -96,12 +96,18 @@ def test_supplement_rating_and_tracking_pages():
     assert web.get("/track/", {"code": dossier.code, "key": "WRONG"}).status_code == 404
 
 
-def test_register_and_reset_password():
+def test_register_and_reset_password(django_capture_on_commit_callbacks):
+    import re
+
     web = Client()
-    answer = web.post("/accounts/register/", {"full_name": "Lê Thị Mới", "email": "moi@example.vn", "phone": "",
-                                              "personal_id": "", "password1": "Mot-Cua-2026!", "password2": "Mot-Cua-2026!",
-                                              "consent": "on"})
-    assert answer.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = web.post("/accounts/register/", {"full_name": "Lê Thị Mới", "email": "moi@example.vn", "phone": "",
+                                                  "personal_id": "", "password1": "Mot-Cua-2026!",
+                                                  "password2": "Mot-Cua-2026!", "consent": "on"})  # fmt: skip
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/verify/")
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # the e-mail is proved with a code
+    assert web.post("/accounts/verify/", {"channel": "email", "code": code}).status_code == 302
+    mail.outbox.clear()
     assert web.get("/my/dossiers/").status_code == 200
     again = Client().post("/accounts/register/", {"full_name": "X", "email": "", "phone": "", "password1": "a",
                                                   "password2": "b"})
