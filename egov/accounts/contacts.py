@@ -111,3 +111,17 @@ def confirm(user, channel, code):
         raise ValidationError({"code": [_("This address already belongs to another account.")]}, code="taken")
     record(user, "account.contact_proved", user, after={"channel": channel})
     return user
+
+
+def account_for_address(channel, value):
+    """The account a code may be sent to for a sign-in: the one that proved this address;
+    else the one account opened for someone (by an officer at the desk, or another system)
+    with it, not yet proved. A self-registered account proves its address after logging in
+    with its password: a typed address alone never opens it."""
+    field, verified = FIELDS[channel]
+    proved = User.objects.filter(**{field: value, f"{verified}__isnull": False}, is_active=True).first()
+    if proved is not None:
+        return proved
+    opened = list(User.objects.filter(**{field: value, f"{verified}__isnull": True}, registered_by__isnull=False,
+                                      is_active=True)[:2])  # fmt: skip
+    return opened[0] if len(opened) == 1 else None

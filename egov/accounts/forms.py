@@ -103,3 +103,24 @@ class ProvedAddressPasswordResetForm(PasswordResetForm):
             )
             if user.has_usable_password()
         )
+
+
+class AddressForm(forms.Form):
+    """An e-mail address or a phone number, whichever was typed."""
+
+    address = forms.CharField(
+        label=_("E-mail or phone"), max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        value = (data.get("address") or "").strip()
+        if "@" in value:
+            data["channel"], data["address"] = "email", normalise_email(value)
+        else:
+            try:
+                data["channel"], data["address"] = "phone", _clean_phone(value)
+            except forms.ValidationError:
+                self.add_error("address", _("Enter your e-mail address or your phone number."))
+        return data

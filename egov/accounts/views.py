@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from egov.common.ratelimit import client_address
+from egov.common.ratelimit import Limit, client_address
 
 from . import contacts
 from .backends import login_addresses
 from .consent import consent_text, record_consent
-from .forms import CodeForm, ContactForm, LoginForm, RegistrationForm
+from .forms import AddressForm, CodeForm, ContactForm, LoginForm, RegistrationForm
 from .identity import generated_username
 from .models import ContactProof, User
 from .services import create_citizen
@@ -106,6 +106,8 @@ def verify_contact(request):
             if not request.user.is_authenticated:
                 request.session.pop(PENDING, None)
                 login(request, user, backend="egov.accounts.backends.EmailOrPhoneBackend")
+                if not user.has_usable_password():  # opened for them: a password they know, now
+                    return redirect("accounts:set-password")
                 return redirect(_safe_next(request, "portal:my-dossiers"))
             messages.success(request, _("Proved: it is now one of your logins and receives your messages."))
             return redirect("accounts:contacts")
@@ -163,3 +165,45 @@ def personal_tokens(request):
         "tokens": user.personal_tokens.filter(revoked_at__isnull=True), "made": made,
         "days": settings.EGOV_TOKEN_DAYS,
     })  # fmt: skip
+
+
+def code_login(request):
+    """Sign in with a code sent to one's phone or e-mail: how a person whose account was
+    opened for them (at the desk, by the e-ID or by another system) and who has no password
+    gets in, then sets one. The answer never says whether an account has the address."""
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        channel, value = form.cleaned_data["channel"], form.cleaned_data["address"]
+        address = client_address(request)
+        if not code_logins().hit(address) or not code_logins().hit(f"{channel}:{value}"):
+            return render(request, "accounts/locked_out.html", status=429)
+        account = contacts.account_for_address(channel, value)
+        if account is not None:
+            try:
+                contacts.send_code(account, channel, value)
+            except ValidationError:
+                pass  # too many codes: the answer stays the same
+            request.session[PENDING] = account.pk
+        return redirect(_verify_url(channel))
+    return render(request, "accounts/code_login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def code_logins():
+    return Limit("code-login", settings.EGOV_LOGIN_ADDRESS_RATE)
+
+
+@login_required
+def set_password(request):
+    """A password for an account that has none (opened at the desk, by the e-ID, by another
+    system), or a new one (the current password is asked when there is one)."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+
+    form_class = PasswordChangeForm if request.user.has_usable_password() else SetPasswordForm
+    form = form_class(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password is set: you can log in with your proved e-mail or phone."))
+        return redirect("after-login")
+    return render(request, "accounts/set_password.html", {"form": form}, status=400 if form.errors else 200)

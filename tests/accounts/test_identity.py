@@ -356,3 +356,32 @@ def test_usernames_never_carry_a_personal_id_number():
     world = commune()
     walk_in = identity.applicant_at_desk(world.intake, VICTIM_ID, "Real Victim", id_card_seen=True)
     assert VICTIM_ID not in walk_in.username
+
+
+def test_a_walk_in_signs_in_with_a_code_to_the_phone_given_at_the_desk_then_sets_a_password(
+    django_capture_on_commit_callbacks,
+):
+    world = commune()
+    walk_in = identity.applicant_at_desk(world.intake, VICTIM_ID, "Real Victim", email="Real.Victim@Example.VN",
+                                         id_card_seen=True)  # fmt: skip
+    assert not walk_in.has_usable_password() and walk_in.verified_email == ""
+    browser = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = browser.post("/accounts/code/", {"address": "real.victim@example.vn"})
+    assert sent.status_code == 302 and sent["Location"].startswith("/accounts/verify/")
+    done = browser.post("/accounts/verify/", {"channel": "email", "code": code_sent_to("real.victim@example.vn")})
+    assert done["Location"] == "/accounts/password/"  # in, and asked for a password of their own
+    browser.post("/accounts/password/", {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    walk_in.refresh_from_db()
+    assert walk_in.verified_email == "real.victim@example.vn" and walk_in.check_password(PASSWORD)
+    login = Client().post("/accounts/login/", {"username": "real.victim@example.vn", "password": PASSWORD})
+    assert login.status_code == 302
+
+
+def test_a_code_is_never_sent_to_a_self_declared_address_and_the_answer_is_the_same(django_capture_on_commit_callbacks):
+    CitizenFactory(unproved=True, email="typed@example.vn", password=PASSWORD)  # registered by itself, unproved
+    with django_capture_on_commit_callbacks(execute=True):
+        known = Client().post("/accounts/code/", {"address": "typed@example.vn"})
+        unknown = Client().post("/accounts/code/", {"address": "nobody@example.vn"})
+    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    assert not [m for m in mail.outbox if "typed@example.vn" in m.to]

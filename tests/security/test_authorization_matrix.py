@@ -64,7 +64,8 @@ MATRIX = {
     "dashboard": only({"manager", "admin"}),
     "2fa-setup": only(PAGE_PEOPLE, OK_OR_REDIRECT), "2fa-verify": only(PAGE_PEOPLE, OK_OR_REDIRECT),
     "my-data": only(PAGE_PEOPLE),
-    "contacts": only(PAGE_PEOPLE), "tokens": only(PAGE_PEOPLE),
+    "contacts": only(PAGE_PEOPLE), "tokens": only(PAGE_PEOPLE), "set-password": only(PAGE_PEOPLE),
+    "code-login": public(OK),
     # The code page of a registration in progress: a visitor with none is sent to log in.
     "verify-contact": public(OK_OR_REDIRECT),
     "bo-queue": only({"officer_here", "officer_other", "manager", "admin"}),
@@ -189,6 +190,7 @@ def urls(world):
         "oidc_authentication_init": "/oidc/authenticate/", "oidc_authentication_callback": "/oidc/callback/",
         "my-data": "/accounts/my-data/", "bo-queue": "/backoffice/", "home": "/",
         "contacts": "/accounts/contacts/", "tokens": "/accounts/tokens/", "verify-contact": "/accounts/verify/",
+        "code-login": "/accounts/code/", "set-password": "/accounts/password/",
         "bo-dossier": f"/backoffice/dossiers/{d}/", "bo-desk": "/backoffice/desk/", "bo-claim-many": "/backoffice/claim/",
         "bo-task-action": f"/backoffice/tasks/{t}/", "bo-complete": f"/backoffice/tasks/{t}/complete/",
         "bo-apologise": f"/backoffice/dossiers/{d}/apologise/", "catalogue": "/procedures/", "procedure": "/procedures/2.000575/",
