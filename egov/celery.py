@@ -44,6 +44,8 @@ app.conf.beat_schedule = {
     "seed-calendar": {"task": "egov.calendar.tasks.seed_coming_years", "schedule": crontab(hour=1, minute=0)},
     "render-stalled-documents": {"task": "egov.documents.tasks.render_stalled_documents", "schedule": 300.0},
     "seal-audit-trail": {"task": "egov.audit.tasks.seal_audit_trail", "schedule": 60.0},
+    # the head of the audit chain, signed, outside the database
+    "anchor-audit-trail": {"task": "egov.audit.tasks.anchor_audit_trail", "schedule": crontab(minute=5)},
     "send-due-notifications": {"task": "egov.notifications.tasks.send_due_notifications", "schedule": 60.0},
     # officers who chose a digest get it at the start of the working day (07:00 Asia/Ho_Chi_Minh)
     # retention periods of the personal data law, at night

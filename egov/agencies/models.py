@@ -85,6 +85,10 @@ class Agency(models.Model):
         return f"{self.display_name} ({self.code})"
 
     @property
+    def audit_label(self):
+        return self.code
+
+    @property
     def display_name(self):
         return localize({"vi": self.name, "en": self.name_en or self.name})
 

@@ -20,7 +20,8 @@ class AuditRecord(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A record outlives its actor's account untouched (the table refuses updates).
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
         verbose_name=_("actor"),
@@ -33,7 +34,9 @@ class AuditRecord(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # Tamper evidence: the sealer chains each record to the previous one (see sealing.py).
+    # Tamper evidence: the sealer gives each record its place in the chain and a keyed seal
+    # over it and the previous one (see sealing.py); both are written once.
+    sequence = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True, editable=False)
     seal = models.CharField(_("seal"), max_length=64, blank=True, editable=False)
 
     class Meta:
@@ -43,7 +46,8 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_repr} {self.action} {self.object_repr}"
+        who = self.actor_id or "system"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -55,10 +59,11 @@ class AuditRecord(models.Model):
 
 
 class AuditSeal(models.Model):
-    """Where the chain of seals has reached: the last sealed record and its seal."""
+    """Where the chain of seals has reached: the last sequence number and its seal."""
 
     last_id = models.BigIntegerField(default=0)
+    last_sequence = models.BigIntegerField(default=0)
     last_seal = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self):
-        return f"sealed up to {self.last_id}"
+        return f"sealed up to {self.last_sequence}"

@@ -156,6 +156,11 @@ class Dossier(models.Model):
         return self.code or f"{_('draft')} {str(self.pk)[:8]}"
 
     @property
+    def audit_label(self):
+        """What the audit trail copies of a dossier: its code, which names no one."""
+        return self.code or ""
+
+    @property
     def spec(self):
         if self._meta.get_field("version").is_cached(self):
             return self.version.spec

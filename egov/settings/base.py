@@ -350,6 +350,13 @@ EGOV_SMS_ASCII = env.bool("EGOV_SMS_ASCII", default=True)
 # Uploads: one request may not be larger than this (a document's own max_mb applies too).
 # A document still pending this long after it was asked for is rendered again (a worker died).
 EGOV_DOCUMENT_STALL_SECONDS = env.int("EGOV_DOCUMENT_STALL_SECONDS", default=300)
+# The audit trail's sealing key lives outside the database (egov/audit/sealing.py): the
+# value itself, or a file holding it; the embedded default makes var/audit.key on first use.
+EGOV_AUDIT_KEY = env.str("EGOV_AUDIT_KEY", default="")
+EGOV_AUDIT_KEY_FILE = env.str("EGOV_AUDIT_KEY_FILE", default=str(VAR_DIR / "audit.key"))
+EGOV_AUDIT_KEY_CREATE = True
+# Where the head of the sealed chain is anchored, signed and timestamped (hourly, by beat).
+EGOV_AUDIT_ANCHOR_FILE = env.str("EGOV_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.log"))
 # Retention (personal data law): years a closed dossier's papers and personal data are kept when
 # its procedure names no period of its own; days an untouched draft is kept.
 EGOV_RETENTION_YEARS = env.int("EGOV_RETENTION_YEARS", default=10)

@@ -34,3 +34,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Every staff account proves a second factor in production, whatever the environment says.
 EGOV_STAFF_2FA = True
+# The audit trail's sealing key is provisioned by the operator, outside the database and the
+# application's data folder (EGOV_AUDIT_KEY or EGOV_AUDIT_KEY_FILE); never made on the fly.
+EGOV_AUDIT_KEY_CREATE = False
+# Behind a TLS-terminating proxy, its X-Forwarded-For tells the real client address.
+EGOV_TRUSTED_PROXIES = env.int("EGOV_TRUSTED_PROXIES", default=1)

@@ -11,8 +11,9 @@ from ..models import Handover
 
 
 def log(actor, action, dossier, event_type=None, note="", **data):
-    """Audit record + outbox event, in the caller's transaction."""
-    audit.record(actor, action, dossier, after={"status": dossier.status, **data}, note=note)
+    """Audit record + outbox event, in the caller's transaction. An officer's ``note`` is kept
+    on the control slip and the dossier; the audit trail records only that there was one."""
+    audit.record(actor, action, dossier, after={"status": dossier.status, "note": note, **data})
     if event_type:
         events.emit(event_type, dossier, actor, code=dossier.code, status=dossier.status, **data)
 
