@@ -213,8 +213,14 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     extension = models.CharField(_("type"), max_length=8)
     content_type = models.CharField(_("content type"), max_length=100)
+    # ``file``, ``size`` and ``sha256`` are the stored copy, the one served: for a PDF a rewrite
+    # without scripts, actions, forms or embedded files (uploads.passive_pdf), for an image the
+    # upload itself. ``original_size`` and ``original_sha256`` are the bytes received, kept as
+    # evidence of what the applicant sent though those bytes are not kept.
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_size = models.PositiveBigIntegerField(_("size as received"))
+    original_sha256 = models.CharField(_("SHA-256 as received"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # Replaced papers are kept (amendments keep a history) but no longer count.

@@ -1,5 +1,7 @@
-"""Hostile uploads are refused cleanly (a clear 400, nothing stored), never a 500."""
+"""Hostile uploads are refused cleanly (a clear 400, nothing stored), never a 500; a PDF that could
+act is stored only as a rewrite that cannot (test_passive_pdfs)."""
 
+import hashlib
 import io
 import socketserver
 import threading
@@ -42,27 +44,75 @@ def pdf_with_javascript():
     return out.getvalue()
 
 
-def png_bomb():
+def png_bomb(width=30000, height=30000):
     from PIL import Image
 
     out = io.BytesIO()
-    Image.new("1", (30000, 30000)).save(out, format="PNG")  # 900 Mpixels, a few kB compressed
+    Image.new("1", (width, height)).save(out, format="PNG")  # 900 Mpixels by default, a few kB compressed
     return out.getvalue()
 
 
 @pytest.mark.parametrize("name,content", [
     ("cccd.pdf", b"MZ\x90\x00" + b"\x00" * 4096),  # an executable with a .pdf name
     ("bomb.pdf", zip_bomb()),
-    ("script.pdf", pdf_with_javascript()),
     ("huge.png", png_bomb()),
+    ("l10.png", png_bomb(12000, 12000)),  # review L10: 144 Mpixels, accepted by Image.verify()
+    ("large.png", png_bomb(8000, 6000)),  # 48 Mpixels: under Pillow's own limit, over ours
     ("broken.pdf", b"%PDF-1.7\n" + b"garbage" * 100),
 ])  # fmt: skip
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # Pillow's own, on opening
 def test_hostile_files_are_refused(draft, name, content):
     client, dossier_id = draft
     answer = upload(client, dossier_id, "owner_id", content, name=name)
     assert answer.status_code == 400, answer.content
     assert answer.json()["errors"]["file"]
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.parametrize("name,content", [("huge.png", png_bomb()), ("l10.png", png_bomb(12000, 12000))])
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_an_image_with_too_many_pixels_is_refused_saying_so(draft, name, content):
+    client, dossier_id = draft
+    answer = upload(client, dossier_id, "owner_id", content, name=name)
+    assert answer.status_code == 400
+    assert "megapixels" in str(answer.json()["errors"]["file"])
+
+
+def test_a_pdf_with_javascript_is_stored_without_it(draft):
+    """It used to be refused; now every PDF is rewritten (test_passive_pdfs), and the copy kept
+    and served has no script left anywhere."""
+    import pikepdf
+
+    client, dossier_id = draft
+    original = pdf_with_javascript()
+    answer = upload(client, dossier_id, "owner_id", original, name="script.pdf")
+    assert answer.status_code == 201, answer.content
+    stored = Attachment.objects.get()
+    with stored.file.open("rb") as handle:
+        kept = handle.read()
+    with pikepdf.open(io.BytesIO(kept)) as pdf:
+        assert len(pdf.pages) == 1
+        assert "/OpenAction" not in pdf.Root and "/Names" not in pdf.Root
+        every_byte = io.BytesIO()
+        pdf.save(every_byte, qdf=True, stream_decode_level=pikepdf.StreamDecodeLevel.all,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)  # fmt: skip
+    assert b"JavaScript" not in every_byte.getvalue() and b"app.alert" not in every_byte.getvalue()
+    assert stored.original_sha256 == hashlib.sha256(original).hexdigest() != stored.sha256
+
+
+def test_an_image_is_decoded_whole_and_stored_as_received(draft):
+    from PIL import Image
+
+    client, dossier_id = draft
+    out = io.BytesIO()
+    Image.effect_noise((3000, 4000), 40).convert("RGB").save(out, format="JPEG")  # 12 Mpixels: a phone's photo
+    answer = upload(client, dossier_id, "owner_id", out.getvalue(), name="cccd.jpg")
+    assert answer.status_code == 201, answer.content
+    stored = Attachment.objects.get()
+    with stored.file.open("rb") as handle:
+        assert handle.read() == out.getvalue()
+    assert stored.sha256 == stored.original_sha256 == hashlib.sha256(out.getvalue()).hexdigest()
+    assert stored.size == stored.original_size == len(out.getvalue())
 
 
 def test_path_traversal_names_are_never_paths(draft):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -206,11 +207,15 @@ def add_attachment(user, dossier, document_key, uploaded):
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        original_size=checked.original_size,
+        original_sha256=checked.original_sha256,
         uploaded_by=user,
     )
-    attachment.file.save("upload", uploaded, save=False)
+    # What is stored (and served) is the checked copy, for a PDF not the bytes received.
+    attachment.file.save("upload", ContentFile(checked.content), save=False)
     attachment.save()
-    log(user, "dossier.attach", dossier, document=document.key, sha256=checked.sha256, size=checked.size)
+    log(user, "dossier.attach", dossier, document=document.key, sha256=checked.sha256, size=checked.size,
+        original_sha256=checked.original_sha256, original_size=checked.original_size)  # fmt: skip
     return attachment
 
 
