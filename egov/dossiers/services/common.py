@@ -11,7 +11,9 @@ from ..models import Handover
 
 
 def log(actor, action, dossier, event_type=None, note="", **data):
-    """Audit record + outbox event, in the caller's transaction."""
+    """Audit record + outbox event, in the caller's transaction. ``note`` (free text: a
+    reason, an officer's note) goes to the audit record only; ``data`` to both, so it holds
+    no free text (egov/integrations/events.py)."""
     audit.record(actor, action, dossier, after={"status": dossier.status, **data}, note=note)
     if event_type:
         events.emit(event_type, dossier, actor, code=dossier.code, status=dossier.status, **data)
