@@ -2,8 +2,9 @@
 
 A citizen sees their own dossiers. Staff see the dossiers received or decided at the
 agencies where they hold a role, and those with a task at such an agency (a partner
-agency consulted). An API client sees the dossiers it filed. An unknown dossier and
-someone else's dossier look the same: not found.
+agency consulted). An API client sees the dossiers it filed and, with ``dossiers:read``,
+those of its procedures and agencies (the rule its webhooks follow too). An unknown dossier
+and someone else's dossier look the same: not found.
 """
 
 import hmac
@@ -16,7 +17,7 @@ from egov.accounts.selectors import agencies_where, role_pairs
 from egov.common.errors import NotFound
 from egov.common.text_search import fold
 from egov.common.vocabulary import Role
-from egov.integrations.models import ApiClient, Scope
+from egov.integrations.clients import dossiers_readable_by
 from workflows.models import OPEN_TASK_STATUSES, DossierTask
 
 from .models import LOOKUP_KEY_ALPHABET, Dossier
@@ -29,7 +30,9 @@ def visible_dossiers(user):
     if user.is_superuser:
         return qs
     if user.kind == "service":
-        return qs.filter(_client_condition(user))
+        # What it filed, and with dossiers:read those of its procedures/agencies: the rule its
+        # webhooks follow too, kept in one place (ApiClient.dossier_condition).
+        return qs.filter(dossiers_readable_by(user))
     agencies = {agency for _role, agency in role_pairs(user)}
     condition = Q(applicant=user) | Q(created_by=user)
     if agencies:
@@ -41,22 +44,6 @@ def visible_dossiers(user):
         # Staff never see other people's drafts: a draft is the applicant's until submitted.
         condition &= ~Q(status=Dossier.Status.DRAFT) | Q(applicant=user) | Q(created_by=user)
     return qs.filter(condition)
-
-
-def _client_condition(user):
-    """An API client sees what it filed, and with ``dossiers:read`` those of its procedures/agencies."""
-
-    condition = Q(created_by=user)
-    client = ApiClient.objects.filter(service_user=user).prefetch_related("agencies").first()
-    if client is not None and client.has_scope(Scope.DOSSIERS_READ):
-        readable = ~Q(status="draft")
-        if client.procedures:
-            readable &= Q(procedure__code__in=client.procedures)
-        agency_ids = [agency.pk for agency in client.agencies.all()]
-        if agency_ids:
-            readable &= Q(receiving_agency__in=agency_ids) | Q(deciding_agency__in=agency_ids)
-        condition |= readable
-    return condition
 
 
 def get_dossier(user, dossier_id):

@@ -18,6 +18,7 @@ class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 from django import forms  # noqa: E402
 from django.contrib import messages  # noqa: E402
+from django.db import models  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from .clients import issue_key, register_client, revoke_keys  # noqa: E402
@@ -36,6 +37,8 @@ class ApiClientForm(forms.ModelForm):
 class SubscriptionInline(admin.TabularInline):
     model = WebhookSubscription
     extra = 0
+    # Webhooks go over https only (WebhookSubscription.clean): a URL typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["url", "event_types", "procedures", "agencies", "active", "consecutive_failures", "disabled_at"]
     readonly_fields = ["consecutive_failures", "disabled_at"]
 

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,3 +75,13 @@ def client_for_key(raw):
     if key.last_used_at is None or (timezone.now() - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key.client
+
+
+def dossiers_readable_by(user, prefix=""):
+    """What the client acting through the service account ``user`` may read, as a condition
+    on a dossier's fields (:meth:`ApiClient.dossier_condition`, the one rule); a service
+    account without a client reads only what it filed."""
+    client = ApiClient.objects.filter(service_user=user).prefetch_related("agencies").first()
+    if client is None:
+        return Q(**{f"{prefix}created_by": user})
+    return client.dossier_condition(prefix)

@@ -5,7 +5,10 @@ A declaration says everything the product does with an event type:
 * ``label`` — the line of the dossier's history; ``public`` — whether the applicant and the
   public tracking page see it (internal alerts are not shown);
 * ``data`` — the fields of its data beyond the dossier's identity (JSON Schema properties),
-  published at ``GET /api/v1/events/types/`` for webhook subscribers;
+  published at ``GET /api/v1/events/types/`` for webhook subscribers. Never free text (a
+  reason, a note): data go to other systems and stay in the outbox; what a person wrote
+  stays on the dossier (``decision_note``, ``apology_reason``, the supplement request) and
+  in the audit record, where the consumers that need it read it;
 * ``documents`` — the documents it makes (kinds of egov/documents/models.py);
 * ``notify`` — who hears about it by default, by which channels (administrators change the
   rules in the admin), and the default wording: ``email`` (subject, body; also the in-app
@@ -164,7 +167,6 @@ RETURNED = declare(
 )  # fmt: skip
 WITHDRAWN = declare(
     "dossier.withdrawn", _("Withdrawn by the applicant"),
-    data={"reason": {"type": "string"}},
     documents=("stop_notice",),
     notify={APPLICANT: QUIET},
     email=(N_("Dossier {{ code }} withdrawn"),
@@ -173,7 +175,7 @@ WITHDRAWN = declare(
 )  # fmt: skip
 APOLOGISED = declare(
     "dossier.apologised", _("Apology sent with a new date"),
-    data={"new_due_at": DATE_TIME, "reason": {"type": "string"}},
+    data={"new_due_at": DATE_TIME},
     documents=("apology",),
     notify={APPLICANT: ALL_CHANNELS},
     email=(N_("Dossier {{ code }}: new date"),

@@ -8,9 +8,13 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .outbound import UnsafeURL, check_url
 
 
 class OutboxEvent(models.Model):
@@ -92,6 +96,30 @@ class ApiClient(models.Model):
     def has_scope(self, scope):
         return self.active and scope in self.scopes
 
+    def dossier_condition(self, prefix=""):
+        """The dossiers this client may read, as a condition on a dossier's fields: those it
+        filed, and with ``dossiers:read`` the submitted ones of its procedures and agencies.
+
+        The one rule for what a client reads, through the API (egov/dossiers/selectors.py)
+        and by webhook (webhooks.py): this app sits below the dossiers and cannot name their
+        model, so the rule is a ``Q``; ``prefix`` reaches the dossier through a relation
+        (``"dossier__"`` from an event). Call with ``agencies`` prefetched when in a loop.
+        """
+
+        def q(**lookups):
+            return Q(**{f"{prefix}{field}": value for field, value in lookups.items()})
+
+        condition = q(created_by=self.service_user_id)
+        if self.has_scope(Scope.DOSSIERS_READ):
+            readable = ~q(status="draft")  # a draft is its applicant's until submitted
+            if self.procedures:
+                readable &= q(procedure__code__in=self.procedures)
+            agency_ids = [agency.pk for agency in self.agencies.all()]
+            if agency_ids:
+                readable &= q(receiving_agency__in=agency_ids) | q(deciding_agency__in=agency_ids)
+            condition |= readable
+        return condition
+
 
 class ApiKey(models.Model):
     client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="keys")
@@ -136,7 +164,18 @@ class WebhookSubscription(models.Model):
     def __str__(self):
         return f"{self.client} → {self.url}"
 
+    def clean(self):
+        # https to a public address only (outbound.py); checked again before every POST.
+        if not self.url:
+            return  # the field's own check says it is required
+        try:
+            check_url(self.url)
+        except UnsafeURL as refusal:
+            raise ValidationError({"url": refusal.message}) from None
+
     def matches(self, event):
+        """The subscription's own filters. They narrow what its client may read (webhooks.py),
+        never widen it."""
         if self.event_types and event.type not in self.event_types:
             return False
         dossier = event.dossier

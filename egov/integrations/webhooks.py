@@ -6,6 +6,13 @@ exponential backoff; a delivery that keeps failing is marked dead, and a subscri
 whose deliveries keep failing is disabled and its owner told. A periodic sweep resends
 whatever a dead worker left behind, so nothing is lost.
 
+A subscriber receives an event only when its client may read the event's dossier, by the
+same rule as the client's API reads (``ApiClient.dossier_condition``); the subscription's
+own filters narrow that, never widen it. It is checked when the delivery is made and again
+when it is posted (the client's rights may have changed meanwhile). Only https to public
+addresses, the checked address pinned for the POST (outbound.py); the answer's body is
+never stored.
+
 Signature (documented in docs/webhooks.md): ``Webhook-Signature: v1=<hex>`` where
 ``<hex> = HMAC-SHA256(secret, "<Webhook-Timestamp>.<raw body>")``.
 """
@@ -17,17 +24,19 @@ import json
 import logging
 import time
 
-import requests
+import urllib3
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import record
 from egov.common.tasks import enqueue_after_commit
 
-from .models import OutboxEvent, Scope, WebhookDelivery, WebhookSubscription
+from . import outbound
+from .models import ApiClient, OutboxEvent, Scope, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +71,29 @@ def sign(secret, timestamp, body):
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
+def may_receive(client, event):
+    """Whether ``client`` may be sent ``event``: it receives events and may read the event's
+    dossier, by the rule of its API reads. An event of no dossier goes to no one."""
+    if not client.has_scope(Scope.EVENTS_RECEIVE) or event.dossier_id is None:
+        return False
+    return OutboxEvent.objects.filter(client.dossier_condition("dossier__"), pk=event.pk).exists()
+
+
 def on_event(event):
     """Consumer of the outbox: one delivery per matching subscription (idempotent)."""
-    subscriptions = WebhookSubscription.objects.filter(active=True, client__active=True).select_related("client")
+    subscriptions = (
+        WebhookSubscription.objects.filter(active=True, client__active=True)
+        .select_related("client")
+        .prefetch_related("client__agencies")
+    )
+    allowed = {}  # client id → may it read the event's dossier (one query per client)
     for subscription in subscriptions:
-        if not subscription.client.has_scope(Scope.EVENTS_RECEIVE) or not subscription.matches(event):
+        if not subscription.matches(event):
+            continue
+        client = subscription.client
+        if client.pk not in allowed:
+            allowed[client.pk] = may_receive(client, event)
+        if not allowed[client.pk]:
             continue
         delivery, created = WebhookDelivery.objects.get_or_create(subscription=subscription, event=event)
         if created:
@@ -118,12 +145,16 @@ def deliver(delivery_id):
         "User-Agent": "MotCua-Webhooks/1",
     }
     try:
-        answer = requests.post(delivery.subscription.url, data=body, headers=headers, timeout=TIMEOUT,
-                               allow_redirects=False)  # fmt: skip
-        status_code, ok = answer.status_code, 200 <= answer.status_code < 300
-        error = "" if ok else answer.text[:500]
-    except requests.RequestException as exc:
-        status_code, ok, error = None, False, f"{type(exc).__name__}: {exc}"[:500]
+        status_code = outbound.post(delivery.subscription.url, body, headers, TIMEOUT)
+        ok = 200 <= status_code < 300
+        # The status only: an answer's body may hold anything the receiver's side knows.
+        error = "" if ok else f"HTTP {status_code}"
+        if 300 <= status_code < 400:
+            error += " " + gettext("(redirects are not followed)")
+    except outbound.UnsafeURL as refusal:
+        status_code, ok, error = None, False, f"{type(refusal).__name__}: {refusal.message}"[:500]
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        status_code, ok, error = None, False, outbound.describe(exc)[:500]
     return _record(delivery, ok, status_code, error)
 
 
@@ -140,7 +171,15 @@ def _claim(delivery_id):
             .first()
         )
         if delivery is None or not delivery.subscription.active:
-            return delivery
+            return None  # a disabled subscription is not posted to (its deliveries wait)
+        client = ApiClient.objects.prefetch_related("agencies").get(pk=delivery.subscription.client_id)
+        if not may_receive(client, delivery.event):
+            # The client's rights changed since the delivery was made (scopes, procedures,
+            # agencies, deactivated): what it may not read now is not sent.
+            delivery.status = WebhookDelivery.Status.DEAD
+            delivery.last_error = gettext("Not sent: the client may no longer receive the events of this dossier.")
+            delivery.save(update_fields=["status", "last_error"])
+            return None
         if _earlier_on_their_way(delivery):
             # Keep the order per dossier: this one waits for the older ones.
             delivery.next_attempt_at = now + datetime.timedelta(seconds=5)

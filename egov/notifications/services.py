@@ -66,12 +66,14 @@ def recipients(event, audience):
 
 def _context(event, recipient):
     dossier = event.dossier
-    data = event.data or {}
     due = dossier.due_at and timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
     new_due = dossier.extended_due_at and timezone.localtime(dossier.extended_due_at).strftime("%H:%M %d/%m/%Y")
     staff = recipient.pk != dossier.applicant_id
     request = dossier.supplement_requests.order_by("-requested_at").first()
-    reason = data.get("reason") or dossier.decision_note or dossier.apology_reason
+    # Events carry no free text (egov/integrations/events.py): the reasons are the dossier's.
+    reason = dossier.decision_note or dossier.apology_reason
+    if event.type == events.APOLOGISED:
+        reason = dossier.apology_reason
     if event.type == events.SUPPLEMENT_REQUESTED and request:
         reason = request.reason
     if event.type in (events.STEP_OVERDUE, events.DUE_SOON, events.OVERDUE):

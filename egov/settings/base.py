@@ -273,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {}  # apps add their periodic work in egov/celery.py
 # tasks run eagerly (the tests), the process relays in the committing thread instead.
 # How often an idle relay looks for new events, in seconds (a busy one goes on at once).
 EGOV_OUTBOX_RELAY_POLL = env.float("EGOV_OUTBOX_RELAY_POLL", default=0.1)
+# Webhooks go over https to public addresses only (egov/integrations/outbound.py). True lets
+# plain http and loopback/private addresses through: for the tests and closed networks only.
+EGOV_WEBHOOK_ALLOW_PRIVATE = env.bool("EGOV_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- REST API ---------------------------------------------------------------------------
 

@@ -28,6 +28,9 @@ if "plugins.street_vending" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "plugins.street_vending"]  # noqa: F405
 # A fixed sealing key (the tests that anchor the chain point the anchor file at a folder of their own).
 EGOV_AUDIT_KEY = "test-audit-key-not-for-production"
+# Webhooks are posted to a receiver on 127.0.0.1 over plain http (tests/integrations/receiver.py);
+# the tests of the refusal switch this off, as it is in production.
+EGOV_WEBHOOK_ALLOW_PRIVATE = True
 # The second factor and login throttling have their own tests, which switch them on.
 EGOV_STAFF_2FA = False
 AXES_ENABLED = False

@@ -54,7 +54,8 @@ def start_worker():
 def test_worker_killed_mid_delivery_loses_nothing(demo, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     receiver = Receiver()
-    client = register_client("Ứng dụng giao thông", [Scope.EVENTS_RECEIVE, Scope.DOSSIERS_SUBMIT])
+    # It reads every dossier (dossiers:read, no procedure or agency listed): every event is its own.
+    client = register_client("Ứng dụng giao thông", [Scope.EVENTS_RECEIVE, Scope.DOSSIERS_SUBMIT, Scope.DOSSIERS_READ])
     issue_key(client)
     WebhookSubscription.objects.create(client=client, url=receiver.url)
     from egov.celery import app

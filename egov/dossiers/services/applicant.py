@@ -97,7 +97,8 @@ def withdraw(user, dossier, reason=""):
         dossier.completed_at = now
         dossier.decision_note = (reason or "").strip()
         dossier.save()
-        log(user, "dossier.withdraw", dossier, events.WITHDRAWN, reason=dossier.decision_note)
+        # The reason is free text: on the dossier and in the audit record, never in the event.
+        log(user, "dossier.withdraw", dossier, events.WITHDRAWN, note=dossier.decision_note)
         return dossier
 
 

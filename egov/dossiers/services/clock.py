@@ -84,5 +84,6 @@ def apologise(user, dossier, new_due_at, reason):
     dossier.extended_due_at = new_due_at
     dossier.apology_reason = reason.strip()
     dossier.save(update_fields=["extended_due_at", "apology_reason", "updated_at"])
-    log(user, "dossier.apologise", dossier, events.APOLOGISED, new_due_at=new_due_at, reason=reason.strip())
+    # The reason is free text: on the dossier and in the audit record, never in the event.
+    log(user, "dossier.apologise", dossier, events.APOLOGISED, note=dossier.apology_reason, new_due_at=new_due_at)
     return dossier
