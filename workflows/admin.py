@@ -1,8 +1,15 @@
 from django.contrib import admin
+from viewflow.workflow.models import Process, Task
 
 from egov.common.admin import ReadOnlyAdminMixin
 
 from .models import DossierTask
+
+# viewflow's own pages edit processes and tasks by hand, around the engine and the audit
+# trail; the product's tasks are shown read-only below, and the dossiers in the back office.
+for model in (Process, Task):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(DossierTask)

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from egov.audit.services import record
 from egov.common.ratelimit import client_address
 
-from .backends import login_addresses
+from .backends import account_for_login, login_addresses
 
 
 def _address(request):
@@ -28,6 +28,8 @@ def logged_out(sender, request, user, **kwargs):
 def login_failed(sender, credentials, request=None, **kwargs):
     if request is not None:  # counted per client address too (views.LoginView)
         login_addresses().hit(client_address(request))
-    # The attempted name only, never the password.
-    record(None, "account.login_failed", None, after={"username": str(credentials.get("username", ""))[:150]},
+    # The account the login names, by its key; never what was typed (an e-mail address, a
+    # phone number: the trail cannot be rewritten when its owner asks for erasure) nor the password.
+    account = account_for_login(str(credentials.get("username", "")))
+    record(None, "account.login_failed", account, after={"account_known": account is not None},
            note=_address(request))  # fmt: skip

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from egov.audit.admin_changes import AuditedAdmin
+
 from .models import Agency, AgencyCodeChange
 
 
@@ -14,7 +16,7 @@ class CodeChangeInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "service_centre", "active"]
     list_filter = ["level", "service_centre", "active"]
     search_fields = ["code", "name", "name_en"]
@@ -31,7 +33,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyCodeChange)
-class AgencyCodeChangeAdmin(admin.ModelAdmin):
+class AgencyCodeChangeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["old_code", "new_code", "agency", "changed_at", "reason"]
     search_fields = ["old_code", "new_code", "agency__name"]
     readonly_fields = ["agency", "old_code", "new_code", "old_name", "changed_at", "reason"]

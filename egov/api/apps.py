@@ -8,3 +8,4 @@ class ApiConfig(AppConfig):
     name = "egov.api"
     label = "api"
     verbose_name = _("REST API")
+    egov_privacy_stores = ["egov.api.privacy.IdempotentReplies"]

@@ -64,7 +64,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "id", "code", "lookup_key", "url", "procedure", "channel", "status", "status_label", "applicant", "data",
             "receiving_agency", "deciding_agency", "created_at", "submitted_at", "accepted_at", "due_at",
             "extended_due_at", "issued_at", "completed_at", "timeliness", "time_limit", "fee", "decision_note",
-            "supplement_request",
+            "supplement_request", "restricted_at", "purged_at",
         ]  # fmt: skip
 
     @extend_schema_field(OpenApiTypes.OBJECT)

@@ -2,11 +2,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from egov.common.admin import ReadOnlyAdminMixin
+
 from .models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the trail can be searched and read, never edited or deleted here. Records
     hold keys; the names of people and objects are looked up as the page is shown (an
     erased person shows as anonymised)."""
@@ -32,11 +34,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
         except (LookupError, ValueError):
             return record.object_id
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from egov.audit.admin_changes import AuditedAdmin
 from egov.audit.services import record
 
 from .models import CalendarDay, CalendarYear
@@ -8,7 +9,7 @@ from .services import seed_year
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin, admin.ModelAdmin):
     """Add a day off, add a working day (a swapped Saturday), or remove a holiday.
 
     To remove a seeded holiday, tick "working day" on it rather than deleting the row, so
@@ -39,7 +40,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["year", "seeded_at"]
     actions = ["reseed"]
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.selectors import is_procedure_admin
+from egov.audit.admin_changes import AuditedAdmin
 
 from .editor import views as editor
 from .models import Procedure, ProcedureFile, ProcedureVersion, Sector
@@ -40,7 +41,7 @@ def editor_link(obj):
 
 
 @admin.register(Sector)
-class SectorAdmin(ProcedureAdminAccess, admin.ModelAdmin):
+class SectorAdmin(AuditedAdmin, ProcedureAdminAccess, admin.ModelAdmin):
     list_display = ["code", "name", "name_en"]
     search_fields = ["code", "name", "name_en"]
 
@@ -82,7 +83,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
+class ProcedureAdmin(AuditedAdmin, ProcedureAdminAccess, admin.ModelAdmin):
     list_display = ["code", "__str__", "retention_years", "created_at"]
     search_fields = ["code", "versions__name", "versions__search_text"]
     inlines = [VersionInline]
@@ -113,7 +114,7 @@ class ProcedureAdmin(ProcedureAdminAccess, admin.ModelAdmin):
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(ProcedureAdminAccess, admin.ModelAdmin):
+class ProcedureVersionAdmin(AuditedAdmin, ProcedureAdminAccess, admin.ModelAdmin):
     list_display = ["procedure", "number", "name", "status", "state", "effective_from", "effective_to", "open"]
     list_filter = ["status", "level", "online_level", "sector"]
     search_fields = ["procedure__code", "name", "search_text"]
@@ -136,7 +137,7 @@ class ProcedureVersionAdmin(ProcedureAdminAccess, admin.ModelAdmin):
 
 
 @admin.register(ProcedureFile)
-class ProcedureFileAdmin(admin.ModelAdmin):
+class ProcedureFileAdmin(AuditedAdmin, admin.ModelAdmin):
     """Blank forms the applicant downloads (``documents[].template`` names them)."""
 
     list_display = ["procedure", "filename", "uploaded_at"]

@@ -7,6 +7,8 @@ package) listed in ``EGOV_PLUGINS``. Its ``AppConfig`` may declare:
                          ``seed_demo`` and ``import_procedures --plugins``)
 ``egov_event_consumers`` dotted paths of functions called with every outbox event
 ``egov_flows``           ``{"procedure code": "dotted.FlowClass"}`` custom flows
+``egov_privacy_stores``  dotted paths of the app's stores of personal data (classes like
+                         those of egov/privacy/stores.py): erasure and the purge walk them
 Result templates need no declaration: ``templates/documents/results/<slug>.html`` in the
 app is found like any template. See docs/plugins.md.
 """
@@ -36,3 +38,7 @@ def flows():
     for _config, mapping in _declared("egov_flows"):
         merged.update(mapping)
     return merged
+
+
+def privacy_stores():
+    return [path for _config, paths in _declared("egov_privacy_stores") for path in paths]

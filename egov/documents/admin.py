@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from egov.audit.admin_changes import AuditedAdmin
 from egov.common.admin import ReadOnlyAdminMixin
 from egov.common.sandbox import check_template
 
@@ -21,7 +22,7 @@ class DocumentTemplateForm(forms.ModelForm):
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(admin.ModelAdmin):
+class DocumentTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     form = DocumentTemplateForm
     list_display = ["slug", "name", "active", "updated_at"]
     search_fields = ["slug", "name"]

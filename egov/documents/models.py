@@ -79,6 +79,9 @@ class Document(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
     facts = models.JSONField(_("key facts"), default=dict, blank=True)
+    # The file deleted at the end of the dossier's retention period; the row stays, without the
+    # holder's name, so that a QR scan or a held copy's checksum can still be verified.
+    removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True, editable=False)
     signer = models.CharField(_("signed by"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)

@@ -127,8 +127,11 @@ class Dossier(models.Model):
     # step when the applicant's name changes (renamed, erased) and when the data are purged.
     # (db_default: rows written by a version that does not know the column yet get "")
     search_text = models.CharField(max_length=300, blank=True, default="", db_default="", editable=False)
-    # Set when the retention period ran out and the personal data were removed (egov.dossiers.retention).
+    # Set when the retention period ran out and the personal data were removed (egov/privacy/retention.py).
     purged_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True, editable=False)
+    # Set when the applicant had their personal data erased while the archives law still keeps
+    # this filed dossier: it stays, for that purpose only, until the purge (egov/privacy/stores.py).
+    restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True, editable=False)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
 

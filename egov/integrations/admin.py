@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from egov.audit.admin_changes import AuditedAdmin
 from egov.common.admin import ReadOnlyAdminMixin
 
 from .models import OutboxEvent
@@ -44,7 +45,7 @@ class SubscriptionInline(admin.TabularInline):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedAdmin, admin.ModelAdmin):
     """Register an external app, choose its scopes, issue and revoke its keys."""
 
     form = ApiClientForm
@@ -52,6 +53,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     filter_horizontal = ["agencies"]
     inlines = [SubscriptionInline]
     actions = ["new_key", "revoke_old_keys"]
+    audit_hidden = ("contact_email",)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from egov.audit.admin_changes import AuditedAdmin
 from egov.common.admin import ReadOnlyAdminMixin
 from egov.common.sandbox import check_template, render_sandboxed
 from egov.integrations.events import TYPES
@@ -26,7 +27,7 @@ class RuleForm(forms.ModelForm):
 
 
 @admin.register(NotificationRule)
-class NotificationRuleAdmin(admin.ModelAdmin):
+class NotificationRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     """Which event notifies whom; while none is set for an event, the defaults apply."""
 
     form = RuleForm
@@ -51,7 +52,7 @@ class TemplateForm(forms.ModelForm):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     form = TemplateForm
     list_display = ["event_type", "channel", "language", "subject", "updated_at"]
     list_filter = ["channel", "language", "event_type"]
@@ -76,4 +77,6 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
-admin.site.register(Preference)
+@admin.register(Preference)
+class PreferenceAdmin(AuditedAdmin, admin.ModelAdmin):
+    pass

@@ -1,15 +1,16 @@
 """Retention: personal data are kept as long as the procedure's retention period, then removed.
 
 A closed dossier (returned, refused, rejected, withdrawn, redirected) whose retention period
-has run out since it closed loses what identifies its applicant: the papers they uploaded,
-the form data, their notes on supplement answers and the working documents made from them
-(receipt, requests, control slip). It is then tied to one shared anonymised applicant.
+has run out since it closed loses everything that identifies its applicant, in every store
+(egov/privacy/stores.py): papers, form data, reasons and notes, messages, the documents, and
+the result's file. It is then tied to one shared anonymised applicant.
 
-What stays is what the administration must keep and what the figures are made of: the
-dossier code, procedure, agencies, dates, timeliness, fee, status, hand-overs, and the result
-document with its verification record (the citizen holds the paper; a QR scan must still
-answer). Abandoned drafts, which were never filed, are deleted after
-``EGOV_DRAFT_RETENTION_DAYS``.
+What stays is what the figures are made of and what a QR check needs: the dossier code,
+procedure, agencies, dates, timeliness, fee, status, the steps of the control slip without
+their notes, and the result's verification record (its checksum, without a name: a held copy
+can still be checked). Abandoned drafts, which were never filed, are deleted after
+``EGOV_DRAFT_RETENTION_DAYS``; the mail and SMS spools of the embedded default after
+``EGOV_SPOOL_DAYS``.
 
 Run by ``manage.py enforce_retention`` and daily by Celery beat.
 """
@@ -18,17 +19,15 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from egov.audit.services import record
 from egov.documents.models import Kind
-from egov.dossiers.models import Dossier, search_text_of
+from egov.dossiers.models import Dossier
 
-SENTINEL_USERNAME = "anonymised-applicant"
+from . import stores
 
 
 @dataclasses.dataclass
@@ -37,18 +36,7 @@ class Outcome:
     papers_deleted: int = 0
     documents_deleted: int = 0
     drafts_deleted: int = 0
-
-
-def anonymised_applicant():
-    """The one inactive account that purged dossiers point to (the applicant may not be null)."""
-    user, _created = get_user_model().objects.get_or_create(
-        username=SENTINEL_USERNAME,
-        defaults={"full_name": _("Anonymised person"), "is_active": False, "kind": "citizen"},
-    )
-    if user.has_usable_password():
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    spooled_deleted: int = 0
 
 
 def retention_years(procedure):
@@ -84,34 +72,28 @@ def abandoned_drafts(now=None):
     return Dossier.objects.filter(status=Dossier.Status.DRAFT, updated_at__lt=cutoff)
 
 
-def purge(dossier, sentinel, outcome):
-    """Remove the personal data of one dossier. Files are deleted after the rows are committed."""
-    files = []
+def kept_until(dossier):
+    """The day a closed dossier's retention period ends (its personal data go the next night)."""
+    closed_at = dossier.completed_at or dossier.updated_at
+    return _years_before(closed_at, -retention_years(dossier.procedure)).date()
+
+
+def purge(dossier, outcome):
+    """Remove the personal data of one dossier, through every store (egov/privacy/stores.py).
+    Files are deleted after the rows are committed."""
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
         if dossier.purged_at:
             return
-        for attachment in dossier.attachments.all():
-            files.append(attachment.file)
-            outcome.papers_deleted += 1
-        dossier.attachments.all().delete()
-        working = dossier.documents.exclude(kind=Kind.RESULT)
-        for document in working:
-            if document.file:
-                files.append(document.file)
-            outcome.documents_deleted += 1
-        working.delete()
-        dossier.supplement_requests.update(answer_note="")
+        sweep = stores.Sweep(now=timezone.now(), dossier=dossier)
         before = {"applicant": dossier.applicant_id}
-        dossier.data = {}
-        dossier.applicant = sentinel
-        dossier.purged_at = timezone.now()
-        dossier.save(update_fields=["data", "applicant", "purged_at", "updated_at"])
-        dossier.write_search_text(search_text_of(dossier.code))  # the code alone: the applicant's name goes
-        record(None, "retention.purged", dossier, before=before, note=f"{retention_years(dossier.procedure)} years")
+        stores.purge(sweep)
+        record(None, "retention.purged", dossier, before=before,
+               after={"years": retention_years(dossier.procedure), **sweep.counts})  # fmt: skip
         outcome.purged += 1
-    for stored in files:  # after commit: a rolled-back purge must still find its files
-        stored.storage.delete(stored.name)
+        outcome.papers_deleted += sweep.counts.get("papers", 0)
+        outcome.documents_deleted += sweep.counts.get("documents", 0)
+    sweep.delete_files()
 
 
 def delete_abandoned_drafts(outcome, now=None):
@@ -135,10 +117,13 @@ def enforce(now=None, dry_run=False):
             outcome.documents_deleted += dossier.documents.exclude(kind=Kind.RESULT).count()
         outcome.drafts_deleted = abandoned_drafts(now).count()
         return outcome
-    sentinel = anonymised_applicant()
     for pk in [d.pk for d in expired_dossiers(now)]:  # keys first: purging changes what the query finds
-        dossier = Dossier(pk=pk)
-        purge(dossier, sentinel, outcome)
+        purge(Dossier(pk=pk), outcome)
     delete_abandoned_drafts(outcome, now)
+    outcome.spooled_deleted = stores.scrub_spools((), older_than=(now or timezone.now()) - spool_days())
     return outcome
+
+
+def spool_days():
+    return datetime.timedelta(days=settings.EGOV_SPOOL_DAYS)
 

@@ -1,10 +1,11 @@
 """Data-subject rights: a copy of one's data, erasure on request.
 
-Erasure anonymises the account (name, numbers, contact details) and deletes drafts; the
-dossiers themselves are kept, because the register and the archives are kept by law, but
-they then point to an anonymous person.
+Erasure goes through every store of personal data (egov/privacy/stores.py). Filed dossiers
+that the archives law keeps stay, restricted, until their retention period ends; the person
+sees which, and until when, before asking (:func:`plan`).
 """
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -18,6 +19,9 @@ from egov.accounts.models import ErasureRequest, User
 from egov.audit.services import record
 from egov.calendar.clock import WorkingCalendar
 from egov.dossiers.models import Dossier
+
+from . import stores
+from .retention import kept_until
 
 ERASURE_WORKING_DAYS = 2
 
@@ -69,23 +73,76 @@ def request_erasure(user, reason=""):
     return erasure
 
 
-@transaction.atomic
+@dataclasses.dataclass
+class ErasurePlan:
+    """What erasure would do for a person, now: shown to them before they ask, and to the
+    officer who carries it out."""
+
+    drafts: int
+    in_progress: list  # filed dossiers not closed yet: erasure waits for them
+    kept: list  # (dossier, date): closed dossiers the archives law keeps, and until when
+
+    @property
+    def can_proceed(self):
+        return not self.in_progress
+
+
+def plan(user):
+    mine = Dossier.objects.filter(applicant=user).select_related("procedure", "version").order_by("submitted_at")
+    closed = mine.filter(status__in=Dossier.FINAL_STATUSES, purged_at__isnull=True)
+    return ErasurePlan(
+        drafts=mine.filter(status=Dossier.Status.DRAFT).count(),
+        in_progress=list(mine.exclude(status=Dossier.Status.DRAFT).exclude(status__in=Dossier.FINAL_STATUSES)),
+        kept=[(dossier, kept_until(dossier)) for dossier in closed],
+    )
+
+
+class ErasureMustWait(Exception):
+    """The person has dossiers in progress: the administration is still handling them under
+    the law, with their contact details. Erasure follows once they close (or are withdrawn)."""
+
+    def __init__(self, dossiers):
+        self.dossiers = dossiers
+        codes = ", ".join(dossier.code for dossier in dossiers)
+        super().__init__(_("Dossiers still in progress: %(codes)s. Erasure can follow once they are closed.")
+                         % {"codes": codes})  # fmt: skip
+
+
+def identifying_marks(user):
+    """What identifies the person in free text and files: searched for in the spools."""
+    return frozenset(value for value in (user.full_name, user.personal_id, user.email, user.phone) if value)
+
+
 def anonymise(erasure, staff):
+    """Carry out an erasure request through every store (egov/privacy/stores.py). Raises
+    :class:`ErasureMustWait` while dossiers are in progress; changes nothing then."""
     user = erasure.user
-    user.dossiers.filter(status="draft").delete()
-    user.full_name = _("Anonymised person")
-    user.personal_id = ""
-    user.email = ""
-    user.phone = ""
-    user.address = ""
-    user.date_of_birth = None
-    user.username = f"erased-{user.pk}"
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()
-    User.objects.filter(pk=user.pk).update(first_name="", last_name="")
-    erasure.status = ErasureRequest.Status.DONE
-    erasure.handled_by = staff
-    erasure.handled_at = timezone.now()
-    erasure.save()
-    record(staff, "privacy.anonymised", user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        intended = plan(user)
+        if not intended.can_proceed:
+            raise ErasureMustWait(intended.in_progress)
+        now = timezone.now()
+        sweep = stores.Sweep(
+            now=now, person=user, marks=identifying_marks(user),
+            dossiers=frozenset(Dossier.objects.filter(applicant=user).values_list("pk", flat=True)),
+            kept=frozenset(dossier.pk for dossier, _until in intended.kept),
+        )  # fmt: skip
+        stores.erase(sweep)
+        erasure.status = ErasureRequest.Status.DONE
+        erasure.handled_by = staff
+        erasure.handled_at = now
+        erasure.answer = _answer(sweep, intended)
+        erasure.save(update_fields=["status", "handled_by", "handled_at", "answer"])  # the reason is blanked
+        record(staff, "privacy.anonymised", user, after={"kept": len(intended.kept), **sweep.counts})
+    sweep.delete_files()
+    return sweep
+
+
+def _answer(sweep, intended):
+    """The record of what was done, in words that name no one (dossier codes and dates)."""
+    lines = [_("Personal data erased.")]
+    for dossier, until in intended.kept:
+        lines.append(_("%(code)s kept under the archives law until %(date)s, restricted.")
+                     % {"code": dossier.code, "date": until.strftime("%d/%m/%Y")})  # fmt: skip
+    return "\n".join(str(line) for line in lines)

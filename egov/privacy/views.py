@@ -6,7 +6,8 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .services import export, request_erasure
+from .services import export, plan, request_erasure
+from .stores import all_stores
 
 
 @login_required
@@ -23,4 +24,6 @@ def my_data(request):
     return render(request, "accounts/my_data.html", {
         "open_request": request.user.erasure_requests.filter(status="open").first(),
         "consents": request.user.consents.all(),
+        "plan": plan(request.user),
+        "stores": [store for store in all_stores() if store.on_erasure],
     })  # fmt: skip

@@ -364,6 +364,8 @@ EGOV_AUDIT_ANCHOR_FILE = env.str("EGOV_AUDIT_ANCHOR_FILE", default=str(VAR_DIR /
 # its procedure names no period of its own; days an untouched draft is kept.
 EGOV_RETENTION_YEARS = env.int("EGOV_RETENTION_YEARS", default=10)
 EGOV_DRAFT_RETENTION_DAYS = env.int("EGOV_DRAFT_RETENTION_DAYS", default=90)
+# The embedded default's mail and SMS spools (var/mail, var/sms) are emptied after this many days.
+EGOV_SPOOL_DAYS = env.int("EGOV_SPOOL_DAYS", default=7)
 EGOV_MAX_UPLOAD_BYTES = env.int("EGOV_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # What one account may hold and do (a citizen filling the disk, or the memory of an export).
 EGOV_MAX_DRAFTS = env.int("EGOV_MAX_DRAFTS", default=20)

@@ -15,3 +15,4 @@ class StreetVendingConfig(AppConfig):
 
     egov_procedures = "procedures"
     egov_event_consumers = ["plugins.street_vending.handlers.on_event"]
+    egov_privacy_stores = ["plugins.street_vending.privacy.PavementPermits"]

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from egov.audit.models import AuditRecord
 from egov.documents.models import Document
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
-from egov.privacy import retention
+from egov.privacy import retention, stores
 from tests.dossiers.helpers import do
 from tests.factories import administrator, household, household_data, household_draft
 
@@ -39,6 +40,7 @@ def test_personal_data_go_after_the_period_and_the_figures_stay(django_capture_o
     kinds = set(dossier.documents.values_list("kind", flat=True))
     assert {"receipt", "result"} <= kinds
     receipt = dossier.documents.get(kind="receipt")
+    result_name = dossier.documents.get(kind="result").file.name
     paper_names = [p.file.name for p in papers]
     storage = papers[0].file.storage
     dossier.procedure.retention_years = 5
@@ -56,11 +58,14 @@ def test_personal_data_go_after_the_period_and_the_figures_stay(django_capture_o
     assert dossier.purged_at and dossier.data == {}
     assert dossier.search_text == dossier.code.lower()  # the name is no longer searchable
     assert set(dossier.tasks.values_list("search_text", flat=True)) == {dossier.code.lower()}
-    assert dossier.applicant.username == retention.SENTINEL_USERNAME and not dossier.applicant.is_active
+    assert dossier.applicant.username == stores.SENTINEL_USERNAME and not dossier.applicant.is_active
     assert not dossier.attachments.exists() and not any(storage.exists(n) for n in paper_names)
     assert not Document.objects.filter(pk=receipt.pk).exists()
-    result = dossier.documents.get(kind="result")  # the citizen's title still verifies
-    assert result.file and result.file.storage.exists(result.file.name)
+    result = dossier.documents.get(kind="result")  # the citizen's title still verifies, by its checksum
+    assert not result.file and not storage.exists(result_name) and result.removed_at and result.sha256
+    assert "holder" not in result.facts and result.facts["dossier_code"] == dossier.code
+    page = Client().get(f"/verify/{result.verification_code}/").content.decode()
+    assert "Issued by this system" in page and "was removed on" in page
     # What the figures and the register need is still there.
     assert dossier.code and dossier.status == "returned" and dossier.timeliness and dossier.handovers.count() == 5
     assert AuditRecord.objects.filter(action="retention.purged", object_id=str(dossier.pk)).exists()

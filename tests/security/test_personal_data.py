@@ -39,7 +39,20 @@ def test_download_my_data_and_erasure(db):
     assert erasure.status == "open" and erasure.due_at > erasure.requested_at
     admin = Client()
     admin.force_login(StaffFactory(is_staff=True, is_superuser=True))
-    admin.post("/admin/accounts/erasurerequest/", {"action": "anonymise_selected", "_selected_action": [erasure.pk]})
+    act = {"action": "anonymise_selected", "_selected_action": [erasure.pk]}
+    # The dossier is still being handled: erasure waits, and says why; nothing changes.
+    page = admin.post("/admin/accounts/erasurerequest/", act, follow=True).content.decode()
+    assert dossier["code"] in page and "in progress" in page
+    assert User.objects.get(pk=citizen.pk).personal_id == citizen.personal_id
+    erasure.refresh_from_db()
+    assert erasure.status == "open"
+    # The person sees, before asking, what goes and what the archives law keeps.
+    mine = web.get("/accounts/my-data/").content.decode()
+    assert dossier["code"] in mine and "still being handled" in mine
+    web.post(f"/api/v1/dossiers/{dossier['id']}/withdraw/", {"reason": "Không cần nữa"}, content_type="application/json")
+    assert "kept until" in web.get("/accounts/my-data/").content.decode()
+    admin.post("/admin/accounts/erasurerequest/", act)
     gone = User.objects.get(pk=citizen.pk)
     assert gone.personal_id == "" and gone.email == "" and not gone.is_active and "Nguyễn" not in gone.full_name
-    assert gone.dossiers.count() == 1  # the submitted dossier stays in the archive, anonymous
+    kept = gone.dossiers.get()  # the filed dossier stays in the archive, restricted
+    assert kept.restricted_at is not None and ErasureRequest.objects.get(pk=erasure.pk).status == "done"

@@ -30,5 +30,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} the personal data of {outcome.purged} closed dossiers "
             f"({outcome.papers_deleted} papers, {outcome.documents_deleted} working documents) "
-            f"and {outcome.drafts_deleted} abandoned drafts."
+            f"and {outcome.drafts_deleted} abandoned drafts"
+            + ("." if dry_run else f"; {outcome.spooled_deleted} spooled messages older than the spool period.")
         )
