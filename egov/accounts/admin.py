@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from egov.audit.admin_changes import AuditedAdmin
+from egov.audit.admin_changes import HIDDEN, AuditedAdmin
+from egov.audit.services import record
 from egov.common.admin import ReadOnlyAdminMixin
 
 from .models import RoleAssignment, User
@@ -46,6 +47,14 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "kind", "full_name", "password1", "password2")}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        # The password page saves its own form, past save_model: record it here (as changed).
+        answer = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and answer.status_code == 302:
+            record(request.user, "admin.change", self.get_object(request, id),
+                   before={"password": HIDDEN}, after={"password": HIDDEN})  # fmt: skip
+        return answer
 
 
 @admin.register(RoleAssignment)

@@ -9,6 +9,8 @@ as changed, never its value: the trail cannot be rewritten, and must not keep wh
 has to remove or what would open a door.
 """
 
+from django.db import transaction
+
 from .services import record
 
 HIDDEN = "…"  # a personal or secret value that changed
@@ -34,7 +36,8 @@ class AuditedAdmin:
     def _fields(self, model):
         opts = model._meta
         return [f for f in [*opts.concrete_fields, *opts.many_to_many]
-                if f.name not in self.audit_ignored and not f.primary_key]  # fmt: skip
+                if f.name not in self.audit_ignored and not f.primary_key
+                and not getattr(f, "auto_now", False)]  # a save time changes on every save  # fmt: skip
 
     def _snapshot(self, obj):
         if obj is None:
@@ -70,16 +73,18 @@ class AuditedAdmin:
         after = {**self._snapshot(obj), **self._inline_rows(obj, formsets)}
         self._record(request, "admin.change" if change else "admin.add", obj, before, after)
 
+    # A deletion is recorded first, while the object still has its key; both happen in one
+    # transaction, so a deletion that fails leaves no record.
     def delete_model(self, request, obj):
-        before = self._snapshot(obj)
-        super().delete_model(request, obj)
-        self._record(request, "admin.delete", obj, before, {})
+        with transaction.atomic():
+            self._record(request, "admin.delete", obj, self._snapshot(obj), {})
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        gone = [(obj, self._snapshot(obj)) for obj in queryset]
-        super().delete_queryset(request, queryset)
-        for obj, before in gone:
-            self._record(request, "admin.delete", obj, before, {})
+        with transaction.atomic():
+            for obj in queryset:
+                self._record(request, "admin.delete", obj, self._snapshot(obj), {})
+            super().delete_queryset(request, queryset)
 
     def _record(self, request, action, obj, before, after):
         changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))

@@ -75,17 +75,26 @@ def test_a_role_grant_and_the_staff_flags_are_recorded_with_before_and_after_but
     assert gone.before["role"] == Role.CASE_OFFICER and gone.after == {}
 
 
+def test_a_password_set_in_the_admin_is_recorded_without_its_value(superuser):
+    person = CitizenFactory()
+    url = f"/admin/accounts/user/{person.pk}/password/"
+    answer = superuser.post(url, {"password1": "Mật-khẩu-mới-2026", "password2": "Mật-khẩu-mới-2026"})
+    assert answer.status_code == 302
+    entry = last("admin.change", person)
+    assert entry.before == entry.after == {"password": HIDDEN}
+
+
 def test_an_api_clients_scopes_and_webhook_address_are_recorded(superuser):
     client = register_client("Cổng dịch vụ công", ["dossiers:read"])
     url = f"/admin/integrations/apiclient/{client.pk}/change/"
     change(superuser, url, "apiclient_form", scopes=["dossiers:read", "dossiers:submit"], **{
-        "subscriptions-TOTAL_FORMS": "1", "subscriptions-0-url": "https://hook.example.vn/motcua",
+        "subscriptions-TOTAL_FORMS": "1", "subscriptions-0-url": "https://127.0.0.1:8443/motcua",
         "subscriptions-0-event_types": "[]", "subscriptions-0-procedures": "[]", "subscriptions-0-active": "on",
     })  # fmt: skip
     entry = last("admin.change", client)
     assert entry.before["scopes"] == ["dossiers:read"] and entry.after["scopes"] == ["dossiers:read", "dossiers:submit"]
     assert entry.before["webhooksubscription"] == []
-    assert entry.after["webhooksubscription"][0]["url"] == "https://hook.example.vn/motcua"
+    assert entry.after["webhooksubscription"][0]["url"] == "https://127.0.0.1:8443/motcua"
 
 
 def test_templates_rules_agencies_and_retention_periods_are_recorded(superuser):
