@@ -21,7 +21,7 @@ def run():
     dossier = dossiers.create_draft(citizen, "2.000575", sample_data("2.000575"))
     for key in ("application", "owner_id"):
         dossiers.add_attachment(citizen, dossier, key, SimpleUploadedFile("a.pdf", make_pdf(), "application/pdf"))
-    dossiers.submit(citizen, dossier)
+    dossiers.submit(citizen, dossier, consent=True)
     desk = User.objects.get(username="tiepnhan.dongha")
     dossiers.complete_task(desk, team_queue(desk).get(dossier=dossier).pk, "accept")
 

@@ -59,7 +59,7 @@ def _citizen_loop(base, token, sample, papers, pdf, stop, outcomes):
             for paper in papers:
                 session.post(f"{base}/api/v1/dossiers/{dossier}/attachments/", data={"document": paper},
                              files={"file": ("paper.pdf", pdf, "application/pdf")}, timeout=30)  # fmt: skip
-            submitted = session.post(f"{base}/api/v1/dossiers/{dossier}/submit/", timeout=30)
+            submitted = session.post(f"{base}/api/v1/dossiers/{dossier}/submit/", json={"consent": True}, timeout=30)
             ok = submitted.status_code == 200
             outcomes.append(("submitted" if ok else "refused", dossier, submitted.status_code))
         except requests.RequestException as exc:

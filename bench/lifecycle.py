@@ -42,7 +42,7 @@ HANDOVERS = [
 def ours(users, dossier):
     from egov.dossiers import services
 
-    services.submit(users["congdan"], dossier)
+    services.submit(users["congdan"], dossier, consent=True)
     for username, outcome, data in HANDOVERS:
         task = dossier.tasks.filter(flow_task_type="HUMAN", status="NEW").first()
         services.complete_task(users[username], task.pk, outcome, data)

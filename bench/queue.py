@@ -40,7 +40,7 @@ def _real_tasks(users):
     dossier = services.create_draft(citizen, "2.000575", sample_data("2.000575"))
     for key in ("application", "owner_id"):
         services.add_attachment(citizen, dossier, key, SimpleUploadedFile("a.pdf", pdf, "application/pdf"))
-    services.submit(citizen, dossier)
+    services.submit(citizen, dossier, consent=True)
     intake = team_queue(users["tiepnhan.dongha"]).get(dossier=dossier)
     services.complete_task(users["tiepnhan.dongha"], intake.pk, "accept", {})
     appraise = DossierTask.objects.get(dossier=dossier, flow_task_type="HUMAN", status="NEW")

@@ -201,7 +201,7 @@ def submitted(world, citizen=None, data=None):
     from egov.dossiers import services
 
     citizen = citizen or world.citizen
-    return services.submit(citizen, draft(world, citizen, data))
+    return services.submit(citizen, draft(world, citizen, data), consent=True)
 
 
 DEMO_PROCEDURES = Path(__file__).resolve().parents[1] / "egov" / "catalog" / "demo_procedures"

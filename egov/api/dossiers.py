@@ -1,4 +1,4 @@
-"""Dossiers: /api/v1/dossiers/… and public tracking /api/v1/track/{code}/.
+"""Dossiers: /api/v1/dossiers/… and public tracking POST /api/v1/track/.
 
 Views translate HTTP to service calls; visibility comes from egov.dossiers.selectors, so
 someone else's dossier is a 404 exactly like an unknown one.
@@ -134,19 +134,21 @@ class DossierDetailSerializer(DossierSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_control_slip(self, obj):
+        # The applicant sees where their dossier went and when (review L14); the officers'
+        # names and the notes they leave one another stay between officers.
+        internal = not selectors.is_applicant_side(self.context["request"].user, obj)
         return [
             {
                 "step": row.step_key,
                 "step_name": localize(row.step_name) if row.step_name else row.step_key,
                 "agency": _agency(row.agency),
-                "giver": row.giver.full_name if row.giver else None,
                 "receiver_role": row.receiver_role,
                 "receiver_agency": _agency(row.receiver_agency),
                 "handed_at": row.handed_at,
                 "step_due_at": row.step_due_at,
                 "timeliness": row.timeliness,
                 "outcome": row.outcome,
-                "note": row.note,
+                **({"giver": row.giver.full_name if row.giver else None, "note": row.note} if internal else {}),
             }
             for row in selectors.control_slip(obj)
         ]
@@ -188,6 +190,12 @@ class AttachmentUploadSerializer(serializers.Serializer):
 class SupplementAnswerSerializer(serializers.Serializer):
     data = serializers.DictField(required=False, default=dict)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmitSerializer(serializers.Serializer):
+    consent = serializers.BooleanField(required=False, default=False, help_text=_(
+        "A citizen filing for themselves: true once they have agreed to the processing of their personal data. "
+        "Without it the answer is 400 with code consent_required, and errors.consent holds the text to show them."))
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -268,10 +276,13 @@ class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.Retrieve
         )
         return Response(AttachmentSerializer(attachment).data, status=201)
 
-    @extend_schema(request=None, responses=DossierDetailSerializer, summary="Submit: the dossier gets its code")
+    @extend_schema(request=SubmitSerializer, responses=DossierDetailSerializer,
+                   summary="Submit: the dossier gets its code")  # fmt: skip
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._detail(services.submit(request.user, self.get_object()))
+        body = SubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._detail(services.submit(request.user, self.get_object(), consent=body.validated_data["consent"]))
 
     @extend_schema(request=SupplementAnswerSerializer, responses=DossierDetailSerializer,
                    summary="Answer a supplement request")  # fmt: skip
@@ -308,49 +319,58 @@ class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(documents_payload(request, pk))
 
 
-class TrackView(APIView):
-    """Public tracking by dossier code and the lookup key printed on the receipt."""
+TRACKING = inline_serializer("Tracking", {
+    "code": serializers.CharField(), "procedure": serializers.CharField(), "status": serializers.CharField(),
+    "status_label": serializers.CharField(), "submitted_at": serializers.DateTimeField(),
+    "accepted_at": serializers.DateTimeField(), "due_at": serializers.DateTimeField(),
+    "extended_due_at": serializers.DateTimeField(), "completed_at": serializers.DateTimeField(),
+    "history": serializers.ListField(child=serializers.DictField()),
+})  # fmt: skip
 
+
+def _tracking(code, key):
+    dossier = selectors.tracked(code, key)
+    if dossier is None:
+        raise NotFound()
+    return Response({
+        "code": dossier.code, "procedure": dossier.version.display_name,
+        "status": dossier.status, "status_label": dossier.get_status_display(),
+        "submitted_at": _local(dossier.submitted_at), "accepted_at": _local(dossier.accepted_at),
+        "due_at": _local(dossier.due_at), "extended_due_at": _local(dossier.extended_due_at),
+        "completed_at": _local(dossier.completed_at), "history": timeline(dossier, public=True),
+    })  # fmt: skip
+
+
+class TrackingQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=60, help_text=_("The dossier code on the receipt"))
+    key = serializers.CharField(max_length=12, help_text=_("The lookup key on the receipt"))
+
+
+class PublicTracking(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "track"
 
-    @extend_schema(
-        parameters=[OpenApiParameter("key", str, required=True, description="Lookup key from the receipt")],
-        responses=inline_serializer(
-            "Tracking",
-            {
-                "code": serializers.CharField(),
-                "procedure": serializers.CharField(),
-                "status": serializers.CharField(),
-                "status_label": serializers.CharField(),
-                "submitted_at": serializers.DateTimeField(),
-                "accepted_at": serializers.DateTimeField(),
-                "due_at": serializers.DateTimeField(),
-                "extended_due_at": serializers.DateTimeField(),
-                "completed_at": serializers.DateTimeField(),
-                "history": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
-        summary="Track a dossier without logging in",
-    )
+
+class TrackView(PublicTracking):
+    """Public tracking by dossier code and the lookup key printed on the receipt, sent in the
+    body: a key in a URL ends up in access logs, proxies and browser histories (review L8)."""
+
+    @extend_schema(request=TrackingQuerySerializer, responses=TRACKING, summary="Track a dossier without logging in")
+    def post(self, request):
+        body = TrackingQuerySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return _tracking(body.validated_data["code"], body.validated_data["key"])
+
+
+class TrackByLinkView(PublicTracking):
+    """The earlier form, key in the query string; kept for existing clients (its key is not
+    logged: the access log has no query strings)."""
+
+    @extend_schema(parameters=[OpenApiParameter("key", str, required=True, description="Lookup key from the receipt")],
+                   responses=TRACKING, deprecated=True,
+                   summary="Track a dossier (key in the URL; use POST /track/)")  # fmt: skip
     def get(self, request, code):
-        dossier = selectors.tracked(code, request.query_params.get("key"))
-        if dossier is None:
-            raise NotFound()
-        return Response(
-            {
-                "code": dossier.code,
-                "procedure": dossier.version.display_name,
-                "status": dossier.status,
-                "status_label": dossier.get_status_display(),
-                "submitted_at": _local(dossier.submitted_at),
-                "accepted_at": _local(dossier.accepted_at),
-                "due_at": _local(dossier.due_at),
-                "extended_due_at": _local(dossier.extended_due_at),
-                "completed_at": _local(dossier.completed_at),
-                "history": timeline(dossier, public=True),
-            }
-        )
+        return _tracking(code, request.query_params.get("key"))
 

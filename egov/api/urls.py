@@ -17,6 +17,7 @@ urlpatterns = [
     path("stats/figures/", stats.FiguresView.as_view(), name="stats-figures"),
     path("open-data/figures/", stats.OpenDataView.as_view(), name="open-data-figures"),
     path("register/", documents.RegisterView.as_view(), name="register"),
-    path("track/<str:code>/", dossiers.TrackView.as_view(), name="track"),
+    path("track/", dossiers.TrackView.as_view(), name="track"),
+    path("track/<str:code>/", dossiers.TrackByLinkView.as_view(), name="track-by-link"),
     path("", include(router.urls)),
 ]

@@ -84,7 +84,7 @@ def file_dossier(citizen, code, data=None):
 
     for key in missing_documents(Dossier.objects.get(pk=dossier_id)):
         assert upload(client, dossier_id, key).status_code == 201
-    answer = client.post(f"/api/v1/dossiers/{dossier_id}/submit/")
+    answer = client.post(f"/api/v1/dossiers/{dossier_id}/submit/", {"consent": True}, format="json")
     assert answer.status_code == 200, answer.json()
     return answer.json()
 

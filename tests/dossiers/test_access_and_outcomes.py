@@ -142,7 +142,7 @@ def test_bad_input_is_refused_and_changes_nothing():
     assert mismatch.status_code == 400 and "extension" in str(mismatch.json())
     assert upload(citizen, draft["id"], "passport").status_code == 400
     assert upload(citizen, draft["id"], "application", b"%PDF-1.4 broken").status_code == 400
-    incomplete = citizen.post(f"/api/v1/dossiers/{draft['id']}/submit/")
+    incomplete = citizen.post(f"/api/v1/dossiers/{draft['id']}/submit/", {"consent": True}, format="json")
     assert incomplete.status_code == 400 and "documents" in incomplete.json()["errors"]
     stored = Dossier.objects.get(pk=draft["id"])
     assert stored.status == "draft" and stored.code is None and stored.attachments.count() == 0

@@ -32,7 +32,9 @@ def test_demo_procedure_end_to_end(demo, code):
     assert moves[0] == ("intake", "accept") and moves[-1] == ("return", "returned")
     slip = client_for(citizen).get(f"/api/v1/dossiers/{dossier.pk}/").json()["control_slip"]
     assert [(row["step"], row["outcome"]) for row in slip] == moves
-    assert all(row["giver"] and row["handed_at"] for row in slip)
+    assert all(row["handed_at"] and "giver" not in row and "note" not in row for row in slip)  # review L14
+    officers_slip = client_for(admin).get(f"/api/v1/dossiers/{dossier.pk}/").json()["control_slip"]
+    assert all(row["giver"] and "note" in row for row in officers_slip)
     if dossier.fee_amount:
         assert ("payment", "paid") in moves and dossier.payment_status == "paid"
     if code == "1.009994":  # the 2026 building permit consults two partner agencies in parallel

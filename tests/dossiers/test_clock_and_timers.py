@@ -154,7 +154,7 @@ def test_open_tasks_carry_the_dossier_due_date_through_a_pause():
 
     world = household()
     citizen = world.citizen
-    dossier = services.submit(citizen, household_draft(world))
+    dossier = services.submit(citizen, household_draft(world), consent=True)
     dossier = do(world.intake, dossier, "accept")
     step = DossierTask.objects.get(dossier=dossier, flow_task_type="HUMAN", status="NEW")
     assert step.dossier_due_at == dossier.due_at is not None

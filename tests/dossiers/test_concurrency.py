@@ -44,7 +44,7 @@ def test_twenty_parallel_submissions_get_twenty_distinct_codes():
     @_in_thread
     def submit(dossier):
         barrier.wait()
-        return services.submit(citizen, dossier).code
+        return services.submit(citizen, dossier, consent=True).code
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         codes = list(pool.map(submit, drafts))
@@ -55,7 +55,7 @@ def test_twenty_parallel_submissions_get_twenty_distinct_codes():
 
 def test_ten_parallel_completions_of_one_task_one_wins():
     world, (dossier,) = _drafts(1)
-    services.submit(world.citizen, dossier)
+    services.submit(world.citizen, dossier, consent=True)
     task = DossierTask.objects.get(dossier=dossier, step_key="intake")
     officer = world.intake
     barrier = threading.Barrier(10)
@@ -85,7 +85,7 @@ def test_withdrawals_racing_hand_overs_never_deadlock():
     world, drafts = _drafts(6)
     citizen, officer = world.citizen, world.intake
     for dossier in drafts:
-        services.submit(citizen, dossier)
+        services.submit(citizen, dossier, consent=True)
     pairs = []
     for dossier in drafts:
         task = DossierTask.objects.get(dossier=dossier, step_key="intake")

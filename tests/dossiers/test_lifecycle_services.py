@@ -17,7 +17,7 @@ def test_household_business_online():
     assert dossier.data["owner_name"] == citizen.full_name  # prefilled
     services.add_attachment(citizen, dossier, "application", paper())
     services.add_attachment(citizen, dossier, "owner_id", paper())
-    dossier = services.submit(citizen, dossier)
+    dossier = services.submit(citizen, dossier, consent=True)
     assert dossier.code.startswith(f"{world.agency.code}-")
     assert dossier.status == Dossier.Status.SUBMITTED
     assert dossier.fee_amount == 0  # online: no fee

@@ -43,7 +43,7 @@ def test_the_coming_years_are_seeded_by_migrate_not_by_a_read():
 
 def test_an_edited_agency_is_seen_by_the_next_hand_over():
     world = household()
-    dossier = services.submit(world.citizen, household_draft(world))
+    dossier = services.submit(world.citizen, household_draft(world), consent=True)
     agency = Agency.objects.get(code=world.agency.code)
     agency.office_hours = [["07:00", "09:00"]]  # two office hours a day
     agency.save()
@@ -71,7 +71,7 @@ def test_queues_search_code_and_applicant_with_or_without_diacritics():
 
     world = household()
     citizen = CitizenFactory(full_name="Nguyễn Văn An")  # a name with diacritics
-    dossier = services.submit(citizen, household_draft(world, citizen))
+    dossier = services.submit(citizen, household_draft(world, citizen), consent=True)
     officer = world.intake
     name = citizen.full_name
     last_word = fold(name).split()[-1]
@@ -91,7 +91,7 @@ def test_a_renamed_or_erased_applicant_is_searched_by_the_new_name_only():
 
     world = household()
     citizen = world.citizen
-    services.submit(citizen, household_draft(world))
+    services.submit(citizen, household_draft(world), consent=True)
     officer = world.intake
     old_name = citizen.full_name
     citizen.full_name = "Lê Thị Bích"

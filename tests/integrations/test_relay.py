@@ -32,7 +32,7 @@ def submitted(world, count=1):
     """``count`` dossiers of the world's procedure, drafted with their papers, then submitted."""
     dossiers = [factories.draft(world) for _ in range(count)]
     for dossier in dossiers:
-        services.submit(world.citizen, dossier)
+        services.submit(world.citizen, dossier, consent=True)
     return dossiers
 
 

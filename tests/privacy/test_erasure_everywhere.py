@@ -131,7 +131,7 @@ def lived_a_while(person, world):
     dossier = services.create_draft(person, world.code, household_data(world, person))
     services.add_attachment(person, dossier, "application", scan_of_an_identity_card(person))
     services.add_attachment(person, dossier, "owner_id", scan_of_an_identity_card(person))
-    dossier = services.submit(person, dossier)
+    dossier = services.submit(person, dossier, consent=True)
     dossier = do(world.intake, dossier, "accept", note=f"Đã đối chiếu CCCD của {NAME}")
     dossier = do(world.case_officer, dossier, "supplement", data={"documents": ["owner_id"]},
                  note=f"Bản chụp CCCD {person.personal_id} bị mờ")  # fmt: skip
@@ -147,7 +147,7 @@ def lived_a_while(person, world):
     second = services.create_draft(person, world.code, household_data(world, person, business_name="Tiệm 2"))
     services.add_attachment(person, second, "application", scan_of_an_identity_card(person))
     services.add_attachment(person, second, "owner_id", scan_of_an_identity_card(person))
-    second = services.submit(person, second)
+    second = services.submit(person, second, consent=True)
     withdrawn = services.withdraw(person, second, f"Tôi, {NAME}, CCCD {person.personal_id}, SĐT {PHONE}, rút hồ sơ")
 
     # A draft never filed, with a scan of the ID card, made through the API with an

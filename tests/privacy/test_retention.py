@@ -18,7 +18,7 @@ from tests.factories import administrator, household, household_data, household_
 
 def returned_dossier(world):
     """A household-business dossier of the world's citizen, handled and returned."""
-    dossier = services.submit(world.citizen, household_draft(world))
+    dossier = services.submit(world.citizen, household_draft(world), consent=True)
     dossier = do(world.intake, dossier, "accept")
     dossier = do(world.case_officer, dossier, "forward")
     dossier = do(world.approver, dossier, "approve")
@@ -82,7 +82,7 @@ def test_default_period_open_dossiers_and_old_drafts(settings):
     world = household()
     dossier = returned_dossier(world)
     assert retention.enforce(now=years_later(dossier, 9)).purged == 0
-    open_one = services.submit(world.citizen, household_draft(world))
+    open_one = services.submit(world.citizen, household_draft(world), consent=True)
     draft = services.create_draft(world.citizen, world.code, household_data(world))
     fresh_draft = services.create_draft(world.citizen, world.code, household_data(world))
     Dossier.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(days=91))

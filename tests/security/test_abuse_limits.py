@@ -192,3 +192,16 @@ def test_tracking_is_throttled_per_address_and_odd_keys_are_not_found(world, set
         "/track/", {"code": dossier.code, "key": dossier.lookup_key}).status_code == 429  # fmt: skip
     found = Client(REMOTE_ADDR="10.1.1.1").post("/track/", {"code": dossier.code, "key": dossier.lookup_key})
     assert found.status_code == 200 and dossier.code in found.content.decode()
+
+
+def test_the_tracking_api_takes_the_key_in_the_body(world):
+    """Review L8: a key in a URL is written to logs and histories; the API's own form has none."""
+    dossier = submitted(world)
+    api = Client(REMOTE_ADDR="10.2.2.2")
+    found = api.post("/api/v1/track/", {"code": dossier.code, "key": dossier.lookup_key.lower()},
+                     content_type="application/json")  # fmt: skip
+    assert found.status_code == 200 and found.json()["code"] == dossier.code and found.json()["status"] == "submitted"
+    assert api.post("/api/v1/track/", {"code": dossier.code, "key": "WRONGKEY"},
+                    content_type="application/json").status_code == 404  # fmt: skip
+    missing = api.post("/api/v1/track/", {"code": dossier.code}, content_type="application/json")
+    assert missing.status_code == 400 and "key" in missing.json()["errors"]

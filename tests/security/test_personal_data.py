@@ -56,3 +56,29 @@ def test_download_my_data_and_erasure(db):
     assert gone.personal_id == "" and gone.email == "" and not gone.is_active and "Nguyễn" not in gone.full_name
     kept = gone.dossiers.get()  # the filed dossier stays in the archive, restricted
     assert kept.restricted_at is not None and ErasureRequest.objects.get(pk=erasure.pk).status == "done"
+
+
+def test_an_api_submission_by_a_citizen_needs_and_records_consent(db):
+    """Review L13: the portal's tick box has an API equivalent, and neither door skips it."""
+    from egov.dossiers.models import Dossier
+    from egov.dossiers.services.applying import missing_documents
+    from tests.dossiers.helpers import client_for, upload
+
+    ward = household()
+    citizen = CitizenFactory()
+    api = client_for(citizen)
+    created = api.post("/api/v1/dossiers/", {"procedure": ward.code, "data": household_data(ward, citizen)},
+                       format="json")  # fmt: skip
+    dossier_id = created.json()["id"]
+    for key in missing_documents(Dossier.objects.get(pk=dossier_id)):
+        assert upload(api, dossier_id, key).status_code == 201
+
+    refused = api.post(f"/api/v1/dossiers/{dossier_id}/submit/")
+    assert refused.status_code == 400 and refused.json()["code"] == "consent_required"
+    assert "91/2025/QH15" in refused.json()["errors"]["consent"][0]  # the words to show, with a tick box
+    assert Dossier.objects.get(pk=dossier_id).code is None and not Consent.objects.exists()
+
+    submitted = api.post(f"/api/v1/dossiers/{dossier_id}/submit/", {"consent": True}, format="json")
+    assert submitted.status_code == 200
+    consent = Consent.objects.get(user=citizen)
+    assert consent.purpose == "application" and consent.reference == dossier_id and "91/2025/QH15" in consent.text

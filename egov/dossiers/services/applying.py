@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts import identity
+from egov.accounts.consent import consent_text, record_consent
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
@@ -291,8 +292,18 @@ SUBMISSION_FIELDS = [
 
 
 @transaction.atomic
-def submit(user, dossier):
-    """Submit a complete draft: it gets its code and waits for intake."""
+def submit(user, dossier, *, consent=False):
+    """Submit a complete draft: it gets its code and waits for intake.
+
+    A citizen filing for themselves agrees to the processing of the data in it first (Law
+    91/2025/QH15), by whatever door they come (the portal's box, the API's ``consent``); the
+    agreement is kept with the dossier in the words they were shown. At the desk the
+    applicant signs the paper form; a service client files under its own agreement.
+    """
+    if user.kind == User.Kind.CITIZEN and not consent:
+        # The answer carries the very text to agree to, for an app to show with its tick box.
+        raise InvalidInput(_("Agree to the processing of your personal data to submit the dossier."),
+                           code="consent_required", errors={"consent": [consent_text("application")]})  # fmt: skip
     dossier = dossier_for_update(dossier.pk)
     if dossier.applicant_id == user.pk:
         dossier.applicant = user  # the citizen filing for themselves: no need to read them again
@@ -328,6 +339,8 @@ def submit(user, dossier):
     if dossier.fee_amount:
         Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
     flow_for_procedure(spec.code).start.run(dossier=dossier)
+    if user.kind == User.Kind.CITIZEN:
+        record_consent(user, "application", reference=dossier.pk)
     log(user, "dossier.submit", dossier, events.DOSSIER_SUBMITTED, channel=dossier.channel)
     return dossier
 

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.accounts.consent import consent_text, record_consent
+from egov.accounts.consent import consent_text
 from egov.accounts.models import User
 from egov.catalog import eform
 from egov.catalog.eform_page import field_rows, posted_values
@@ -154,10 +153,7 @@ def review(request, pk):
         problems, status = [_("Tick the box to agree to the processing of your personal data.")], 400
     elif request.method == "POST":
         try:
-            with transaction.atomic():
-                dossier = services.submit(request.user, dossier)
-                if by_citizen:
-                    record_consent(request.user, "application", reference=dossier.pk)
+            dossier = services.submit(request.user, dossier, consent=by_citizen)
             if request.user.kind == User.Kind.STAFF:  # filed at the desk: back to the workspace to accept it
                 messages.success(request, _("Submitted with code %(code)s.") % {"code": dossier.code})
                 return redirect("backoffice:dossier", pk=dossier.pk)

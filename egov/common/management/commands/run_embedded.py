@@ -60,8 +60,8 @@ class Command(BaseCommand):
                     "2",
                     "--threads",
                     "4",
-                    "--access-logfile",
-                    "-",
+                    "--config",
+                    "python:egov.gunicorn_conf",  # an access log without query strings
                     "--log-level",
                     "warning",
                 ],
