@@ -47,7 +47,8 @@ class Citizen(HttpUser):
             self.client.post(f"/api/v1/dossiers/{dossier}/attachments/", data={"document": paper},
                              files={"file": ("paper.pdf", PDF, "application/pdf")},
                              name="POST /dossiers/{id}/attachments/")  # fmt: skip
-        self.client.post(f"/api/v1/dossiers/{dossier}/submit/", json={"consent": True}, name="POST /dossiers/{id}/submit/")
+        self.client.post(f"/api/v1/dossiers/{dossier}/submit/", json={"consent": True},
+                         name="POST /dossiers/{id}/submit/")
 
 
 class Officer(HttpUser):
