@@ -8,3 +8,6 @@ class AuditConfig(AppConfig):
     name = "egov.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy check)
