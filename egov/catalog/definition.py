@@ -293,6 +293,11 @@ class ProcedureDefinition:
     def result_electronic(self):
         return bool(self.result.get("electronic", False))
 
+    @property
+    def sets(self):
+        """How many sets of the papers the applicant files (số bộ hồ sơ): one unless stated."""
+        return self.data.get("sets", 1)
+
 
 def summarise_time_limit(case, language=None):
     """Plain-language time limit, e.g. '3 working days'."""

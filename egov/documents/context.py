@@ -1,6 +1,8 @@
 """What a document shows, as plain data: the same dictionary feeds the project's templates,
 administrators' sandboxed templates and the verification page's key facts."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,7 @@ from egov.agencies.models import Agency
 from egov.catalog.definition import summarise_time_limit
 from egov.common.text import localize
 from egov.common.vocabulary import Timeliness
+from egov.dossiers.selectors import register_entry
 
 from .models import Kind
 from .rendering import qr_data_uri
@@ -34,6 +37,19 @@ def day(moment):
 
 def verify_url(code):
     return f"{settings.SITE_URL}/verify/{code}/"
+
+
+def tracking(dossier):
+    """What lets a walk-in follow their dossier without an account: the lookup key, the entry
+    in the unit's register, and a QR code opening the tracking page. The code and key travel
+    in the link's fragment (after #), which a browser never sends to a server: no log or proxy
+    sees them; the page reads them and asks by POST."""
+    if not dossier.code:
+        return {}
+    volume, entry = register_entry(dossier) if dossier.receiving_agency_id and dossier.submitted_at else ("", "")
+    url = f"{settings.SITE_URL}/track/#" + urlencode({"code": dossier.code, "key": dossier.lookup_key})
+    return {"key": dossier.lookup_key, "url": url, "qr": qr_data_uri(url), "page": f"{settings.SITE_URL}/track/",
+            "volume": volume, "entry": entry}  # fmt: skip
 
 
 def issuer(agency):
@@ -115,7 +131,9 @@ def dossier_context(document, dossier, extra=None):
             "decision_note": dossier.decision_note,
             "apology_reason": dossier.apology_reason,
             "result_electronic": spec.result_electronic,
+            "sets": spec.sets,
         },
+        "tracking": tracking(dossier),
         "applicant": {
             "full_name": applicant.full_name,
             "personal_id": applicant.personal_id,

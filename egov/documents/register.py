@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from egov.dossiers.models import Dossier
+from egov.dossiers.selectors import register_entry
 
 from .context import day, issuer, when
 from .rendering import html_to_pdf
@@ -25,8 +26,10 @@ def register_rows(agency, start, end):
         .select_related("applicant", "version", "deciding_agency")
         .order_by("submitted_at")[:MAX_ROWS]
     )
+    entries = _entry_numbers(dossiers)
     return [
         {
+            "entry": entries[d.pk],
             "code": d.code,
             "procedure": d.version.display_name,
             "applicant": d.applicant.full_name,
@@ -40,6 +43,17 @@ def register_rows(agency, start, end):
         }
         for d in dossiers
     ]
+
+
+def _entry_numbers(dossiers):
+    """Each dossier's entry in its year's volume of the register (the same number its receipt
+    prints): the first of a year is looked up, the rest follow in order."""
+    numbers, last = {}, {}
+    for dossier in dossiers:
+        year = timezone.localtime(dossier.submitted_at).year
+        last[year] = last[year] + 1 if year in last else register_entry(dossier)[1]
+        numbers[dossier.pk] = last[year]
+    return numbers
 
 
 def _noon(date):

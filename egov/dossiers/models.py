@@ -145,6 +145,8 @@ class Dossier(models.Model):
             models.Index(fields=["deciding_agency", "status"], name="dossier_deciding_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
             models.Index(fields=["procedure", "submitted_at"], name="dossier_procedure_idx"),
+            # The unit's register (Mẫu 07): a period's dossiers, and a dossier's entry number.
+            models.Index(fields=["receiving_agency", "submitted_at"], name="dossier_register_idx"),
             # The operations centre's overdue list, in due-date order: open dossiers whose
             # result is not issued yet, a few thousand among millions; read in index order, the
             # first page stops after 50 rows instead of sorting every open dossier.

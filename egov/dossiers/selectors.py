@@ -11,6 +11,7 @@ import hmac
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from egov.accounts.selectors import agencies_where, role_pairs
@@ -179,6 +180,16 @@ def open_supplement(dossier):
 
 def current_attachments(dossier):
     return dossier.attachments.filter(replaced_at__isnull=True).order_by("document_key", "uploaded_at")
+
+
+def register_entry(dossier):
+    """Where a dossier stands in its receiving unit's register (Mẫu 07): one volume a year,
+    its entries numbered in the order the dossiers were received. ``(year, number)``."""
+    local = timezone.localtime(dossier.submitted_at)
+    new_year = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    number = Dossier.objects.filter(receiving_agency_id=dossier.receiving_agency_id, submitted_at__gte=new_year,
+                                    submitted_at__lte=dossier.submitted_at).count()  # fmt: skip
+    return local.year, number
 
 
 def tracked(code, key):

@@ -78,6 +78,10 @@ def test_documents_through_acceptance_supplement_apology_and_issue(ward, run_aft
     due_local = datetime.datetime.fromisoformat(full["due_at"])
     assert due_local.strftime("%d/%m/%Y") in texts["receipt"]
     assert "Giấy đề nghị đăng ký hộ kinh doanh" in texts["receipt"]
+    # A walk-in follows the dossier from the paper: the key, the register entry, the sets.
+    assert full["lookup_key"] in texts["receipt"]  # its text, for a reader or a screen reader
+    year = datetime.datetime.fromisoformat(full["submitted_at"]).year
+    assert f"quyển {year}, số 1" in texts["receipt"] and "Số lượng hồ sơ: 01" in texts["receipt"]
     assert "Ảnh chụp giấy tờ bị mờ" in texts["supplement_request"]
     assert "Chờ xác minh địa điểm" in texts["apology"]
     assert full["data"]["business_name"].upper() in texts["result"]
@@ -248,7 +252,7 @@ def render_reference_receipt(ward, tmp_path):
     dossier = file_with(ward)
     step(ward, dossier["id"], "accept")
     Dossier.objects.filter(pk=dossier["id"]).update(
-        code="000.17.22.H56-260302-0001", submitted_at=REFERENCE_MOMENT, accepted_at=REFERENCE_MOMENT,
+        code="000.17.22.H56-260302-0001", lookup_key="K7M2QX9P", submitted_at=REFERENCE_MOMENT, accepted_at=REFERENCE_MOMENT,
         due_at=datetime.datetime(2026, 3, 5, 10, 0, tzinfo=datetime.UTC),
     )
     document = Document.objects.create(dossier_id=dossier["id"], kind="receipt", verification_code="REFERENCE2")

@@ -185,3 +185,21 @@ def test_another_citizens_dossier_is_not_found_in_the_browser(page_for, demo, si
     page = page_for("congdan2")
     answer = page.goto(f"/my/dossiers/{dossier.pk}/")
     assert answer.status == 404
+
+
+def test_the_receipts_tracking_link_opens_the_dossier_without_an_account(page_for, demo, site, settings):
+    """A walk-in scans the receipt's QR code: the page fills itself in from the link's
+    fragment (which never reaches the server), asks by POST, and shows the dossier."""
+    from egov.documents.context import tracking
+    from tests.dossiers.helpers import file_dossier
+
+    settings.SITE_URL = site
+    submitted = file_dossier(demo["congdan"], "2.000575")
+    link = tracking(Dossier.objects.get(pk=submitted["id"]))["url"]
+    assert "#" in link and "?" not in link
+    page = page_for(locale="vi-VN")
+    page.goto(link)
+    page.wait_for_selector(f"h2:text-is('{submitted['code']}')")
+    assert page.url.endswith("/track/")  # the key left the address bar and the history
+    assert "Chờ tiếp nhận" in page.inner_text("main")
+    shoot(page, "track-from-receipt")
