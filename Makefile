@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --history
 	EGOV_STAFF_2FA=$${EGOV_STAFF_2FA:-false} $(PY) manage.py run_embedded
 
 ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL).

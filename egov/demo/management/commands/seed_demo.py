@@ -1,7 +1,15 @@
-"""Load the demo province. Idempotent: running it again changes nothing that exists."""
+"""Load the demo province. Idempotent: running it again changes nothing that exists.
 
+``--history`` (what ``make run`` uses) also plays a year of dossiers through the services
+(egov/demo/history.py), once: the procedures are then published a year and a bit ago, as a
+province that has lived the year would have them.
+"""
+
+import datetime
+import time
 from pathlib import Path
 
+import time_machine
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -14,6 +22,8 @@ from egov.accounts.services import create_citizen, grant_role
 from egov.agencies.services import import_agencies
 from egov.calendar.services import seed_year
 from egov.catalog.demo import load_demo_procedures
+from egov.demo.history import live_a_year
+from egov.dossiers.models import Dossier
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data"
 
@@ -25,8 +35,42 @@ def load(name):
 class Command(BaseCommand):
     help = "Load the demo province: agencies, one user per role (logins printed), demo procedures. Idempotent."
 
-    @transaction.atomic
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--history", action="store_true",
+                            help="also play a year of dossiers through the services (once)")
+        parser.add_argument("--dossiers", type=int, default=1000, help="how many dossiers the year has")
+        parser.add_argument("--seed", type=int, default=2026, help="the history's random seed (same seed, same year)")
+
+    def handle(self, *args, history=False, dossiers=1000, seed=2026, **options):
+        with transaction.atomic():
+            self._province(published_since=self._history_start() if history else None)
+        if history:
+            self._history(dossiers, seed)
+
+    def _history_start(self):
+        """Procedures published before the year of history began (only if not loaded yet:
+        a version is never put in force retroactively)."""
+        from egov.catalog.models import Procedure
+
+        if Procedure.objects.exists():
+            return None
+        return timezone.now() - datetime.timedelta(days=400)
+
+    def _history(self, count, seed):
+        if Dossier.objects.exclude(code=None).exists():
+            self.stdout.write("history: dossiers exist already; none added")
+            return
+        started = time.perf_counter()
+        self.stdout.write(f"history: playing {count} dossiers over the past year (seed {seed})…")
+        report = live_a_year(count, seed, log=self.stdout.write)
+        states = ", ".join(f"{state} {n}" for state, n in sorted(report.by_status.items()))
+        self.stdout.write(self.style.SUCCESS(
+            f"history: {report.dossiers} dossiers in {time.perf_counter() - started:.0f} s ({states}); "
+            f"{report.events} events counted into the figures"))  # fmt: skip
+        for number, reason in report.skipped[:10]:
+            self.stderr.write(f"  dossier {number} not played: {reason}")
+
+    def _province(self, published_since):
         year = timezone.localdate().year
         for y in (year - 1, year, year + 1):
             seed_year(y)
@@ -66,13 +110,19 @@ class Command(BaseCommand):
                 User.objects.filter(pk=citizen.pk).update(email_verified_at=timezone.now(),
                                                           phone_verified_at=timezone.now())  # fmt: skip
             logins.append((item["username"], "citizen"))
-        self._load_procedures()
+        self._load_procedures(published_since)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password: %s)" % password))
         width = max(len(u) for u, _ in logins)
         for username, roles in logins:
             self.stdout.write(f"  {username.ljust(width)}  {roles}")
 
-    def _load_procedures(self):
-        """Demo procedures and the plug-ins' (egov/catalog/demo.py)."""
-        for line in load_demo_procedures():
+    def _load_procedures(self, published_since=None):
+        """Demo procedures and the plug-ins' (egov/catalog/demo.py), published now or at
+        ``published_since``."""
+        if published_since is None:
+            lines = list(load_demo_procedures())
+        else:
+            with time_machine.travel(published_since, tick=False):
+                lines = list(load_demo_procedures())
+        for line in lines:
             self.stdout.write(line)
