@@ -18,9 +18,9 @@ from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 from egov.integrations.models import Scope
+from egov.stats import opendata
 from egov.stats.selectors import GROUPS, figures
 
-OPEN_DATA_GROUPS = ("agency", "sector", "procedure", "month")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,17 +35,11 @@ def _xlsx(rows, meta):
     for row in rows:
         sheet.append([row.get(name) for name in meta["fields"]])
     about = book.create_sheet("about")
-    for key in ("title", "description", "licence", "licence_url", "from", "to", "group_by", "generated_at"):
+    for key in ("title", "description", "licence", "licence_url", "period", "from", "to", "group_by", "generated_at"):
         about.append([key, str(meta[key])])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-SUPPRESS_BELOW = 5  # small counts could identify a person
-PUBLIC_COUNTERS = [
-    "received", "received_online", "received_in_person", "received_post", "received_api", "supplement_requested",
-    "refused", "withdrawn", "completed", "completed_early", "completed_on_time", "completed_late", "on_time_rate",
-    "average_working_days", "online_share", "satisfaction",
-]  # fmt: skip
 PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
     OpenApiParameter("group_by", str, enum=list(GROUPS)),
@@ -61,6 +55,25 @@ def _period(params):
     return start, end
 
 
+def _client_reach(client, agency, procedure):
+    """An API client reads the figures of its own agencies and procedures, as it reads their
+    dossiers (review L6): (the agency, the procedures) to count, or a refusal."""
+    own = list(client.agencies.all())
+    if own:
+        if agency is None and len(own) > 1:
+            raise ValidationError({"agency": [_("Choose one of your units: %(codes)s.")
+                                              % {"codes": ", ".join(unit.code for unit in own)}]})  # fmt: skip
+        if agency is None:
+            agency = own[0]
+        elif agency.pk not in {unit.pk for unit in own}:
+            raise PermissionDenied(_("This client reads the figures of its own units only."))
+    if not client.procedures:
+        return agency, None
+    if procedure and procedure not in client.procedures:
+        raise PermissionDenied(_("This client reads the figures of its own procedures only."))
+    return agency, [procedure] if procedure else list(client.procedures)
+
+
 class FiguresView(APIView):
     """For centre managers (their units), procedure admins and superusers (all), API clients with stats:read."""
 
@@ -74,9 +87,11 @@ class FiguresView(APIView):
             raise NotFound()
         client = getattr(user, "api_client", None) if user.kind == "service" else None
         managed = agencies_where(user, Role.CENTER_MANAGER, Role.PROCEDURE_ADMIN)
+        procedures = None
         if client is not None:
             if not client.has_scope(Scope.STATS_READ):
                 raise PermissionDenied()
+            agency, procedures = _client_reach(client, agency, params.get("procedure"))
         elif not user.is_superuser and not managed:
             raise PermissionDenied()
         elif (not user.is_superuser and not agencies_where(user, Role.PROCEDURE_ADMIN)
@@ -86,23 +101,8 @@ class FiguresView(APIView):
         group_by = params.get("group_by") or None
         if group_by and group_by not in GROUPS:
             raise ValidationError({"group_by": [_("One of: %(g)s") % {"g": ", ".join(GROUPS)}]})
-        data = figures(start, end, agency, params.get("procedure"), params.get("sector"), group_by)
+        data = figures(start, end, agency, params.get("procedure"), params.get("sector"), group_by, procedures)
         return Response({"from": start, "to": end, "group_by": group_by, "figures": data})
-
-
-def _suppress(row):
-    out = {k: row.get(k) for k in ["key", *PUBLIC_COUNTERS] if k in row or k == "key"}
-    for name in PUBLIC_COUNTERS:
-        value = out.get(name)
-        if isinstance(value, int) and 0 < value < SUPPRESS_BELOW:
-            out[name] = None  # suppressed
-    if (row.get("completed") or 0) < SUPPRESS_BELOW:
-        out["on_time_rate"] = out["average_working_days"] = None
-    if (row.get("rating_count") or 0) < SUPPRESS_BELOW:
-        out["satisfaction"] = None
-    if (row.get("received") or 0) < SUPPRESS_BELOW:
-        out["online_share"] = None
-    return out
 
 
 class OpenDataView(APIView):
@@ -111,41 +111,56 @@ class OpenDataView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(parameters=[*PARAMS, OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])],
-                   responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
-                              (200, XLSX): OpenApiTypes.BINARY},
-                   summary="Open data: service figures")  # fmt: skip
+    @extend_schema(parameters=[
+        OpenApiParameter("period", str, description="An ended calendar month (2026-03) or quarter (2026-Q1); "
+                                                    "the last ended month by default"),
+        OpenApiParameter("group_by", str, enum=list(opendata.GROUPS)),
+        OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
+                   (200, XLSX): OpenApiTypes.BINARY},
+        summary="Open data: service figures")  # fmt: skip
     def get(self, request):
         params = request.query_params
-        start, end = _period(params)
+        if "from" in params or "to" in params:
+            raise ValidationError({"period": [_(
+                "Open data is published by calendar month or quarter: give period=YYYY-MM or period=YYYY-Qn "
+                "instead of from and to.")]})  # fmt: skip
+        try:
+            period = opendata.Period.parse(params["period"]) if "period" in params else opendata.Period.last_month()
+        except opendata.BadPeriod as exc:
+            raise ValidationError({"period": [str(exc)]})
+        if not period.has_ended():
+            raise ValidationError({"period": [_("%(period)s has not ended yet: its figures are published once it "
+                                                "has.") % {"period": period}]})  # fmt: skip
         group_by = params.get("group_by") or "agency"
-        if group_by not in OPEN_DATA_GROUPS:
-            raise ValidationError({"group_by": [_("One of: %(g)s") % {"g": ", ".join(OPEN_DATA_GROUPS)}]})
-        rows = [_suppress(row) for row in figures(start, end, group_by=group_by)]
+        if group_by not in opendata.GROUPS:
+            raise ValidationError({"group_by": [_("One of: %(g)s") % {"g": ", ".join(opendata.GROUPS)}]})
+        rows = opendata.published(period, group_by)
         meta = {
             "title": "Một Cửa — public service figures",
-            "description": str(_("Dossiers received and completed per unit, sector, procedure or month; counts "
-                                 "below %(n)d are suppressed (null) to protect privacy.") % {"n": SUPPRESS_BELOW}),
+            "description": str(_("Dossiers received and completed per unit, sector, procedure or month, for one "
+                                 "calendar month or quarter. Counts below %(n)d are hidden (null), and so are the "
+                                 "cells that would let a reader work them out; shares and rates are given only "
+                                 "from counts that are given.") % {"n": opendata.SUPPRESS_BELOW}),
             "licence": "CC-BY-4.0",
             "licence_url": "https://creativecommons.org/licenses/by/4.0/",
-            "from": start.isoformat(), "to": end.isoformat(), "group_by": group_by,
-            "generated_at": timezone.now().isoformat(),
-            "fields": ["key", *PUBLIC_COUNTERS],
+            "period": str(period), "from": period.start.isoformat(), "to": period.end.isoformat(),
+            "group_by": group_by, "generated_at": timezone.now().isoformat(), "fields": opendata.FIELDS,
         }  # fmt: skip
+        name = f"motcua-{group_by}-{period}"
         if params.get("format") == "xlsx":
             response = HttpResponse(_xlsx(rows, meta), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="motcua-{group_by}-{start}-{end}.xlsx"'
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         elif params.get("format") == "csv":
             out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=["key", *PUBLIC_COUNTERS])
+            writer = csv.DictWriter(out, fieldnames=opendata.FIELDS)
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
             response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="motcua-{group_by}-{start}-{end}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             response["X-Licence"] = meta["licence"]
         else:
             response = Response({"meta": meta, "rows": rows})
         response["Cache-Control"] = "public, max-age=3600"
         return response
-

@@ -25,8 +25,10 @@ def _derived(row):
     }
 
 
-def _filtered(start, end, agency=None, procedure=None, sector=None):
+def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=None):
     rows = DailyFigure.objects.filter(day__gte=start, day__lte=end)
+    if procedures is not None:  # the procedures a reader may see (an API client's list)
+        rows = rows.filter(procedure__code__in=procedures)
     if agency is not None:
         rows = rows.filter(Q(agency=agency) | Q(agency__parent=agency))
     if procedure:
@@ -36,9 +38,10 @@ def _filtered(start, end, agency=None, procedure=None, sector=None):
     return rows
 
 
-def figures(start, end, agency=None, procedure=None, sector=None, group_by=None):
-    """Totals for the period, or one row per agency / sector / procedure / month."""
-    rows = _filtered(start, end, agency, procedure, sector)
+def figures(start, end, agency=None, procedure=None, sector=None, group_by=None, procedures=None):
+    """Totals for the period, or one row per agency / sector / procedure / month; within
+    ``procedures`` when given."""
+    rows = _filtered(start, end, agency, procedure, sector, procedures)
     sums = {name: Sum(name, default=0) for name in COUNTERS}
     if group_by == "month":
         from django.db.models.functions import TruncMonth
@@ -50,12 +53,14 @@ def figures(start, end, agency=None, procedure=None, sector=None, group_by=None)
         grouped = rows.values(field).annotate(**sums).order_by(field)
         return [_derived({**{k: v for k, v in r.items() if k != field}, "key": r[field]}) for r in grouped]
     totals = rows.aggregate(**sums)
-    return _derived({name: totals[name] or 0 for name in COUNTERS}) | in_progress(agency, procedure, sector)
+    return _derived({name: totals[name] or 0 for name in COUNTERS}) | in_progress(agency, procedure, sector, procedures)
 
 
-def in_progress(agency=None, procedure=None, sector=None):
+def in_progress(agency=None, procedure=None, sector=None, procedures=None):
     """Open dossiers now, within time or overdue (the open set is small and indexed)."""
     open_dossiers = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES)
+    if procedures is not None:
+        open_dossiers = open_dossiers.filter(procedure__code__in=procedures)
     if agency is not None:
         open_dossiers = open_dossiers.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
     if procedure:

@@ -10,6 +10,7 @@ from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 
+from .opendata import Period
 from .selectors import figures, overdue_dossiers
 
 
@@ -40,5 +41,5 @@ def dashboard(request):
                   "completed": [r["completed"] for r in trend],
                   "on_time": [round(100 * (r["on_time_rate"] or 0), 1) for r in trend]},
         "breakdown": [{**r, "name": names.get(r["key"], r["key"])} for r in breakdown],
-        "by_agency": agency is None, "overdue": overdue_dossiers(agency),
+        "by_agency": agency is None, "overdue": overdue_dossiers(agency), "open_data_period": Period.last_month(),
     })  # fmt: skip

@@ -1,0 +1,189 @@
+"""Open data: the service figures anyone may download, without a person in them.
+
+A count under ``SUPPRESS_BELOW`` could point at a person (the one foreigner who married in a
+commune in March), so it is hidden. Hiding it is not enough on its own (security review
+2026-12, M2): a reader who knows a total and the other parts subtracts, divides a ratio back
+into a count, or asks for two windows and takes the difference. So:
+
+* **Windows are calendar months and quarters that have ended.** No free from/to (two windows
+  a day apart would isolate a day), no period still growing (asked twice, it would give the
+  dossiers in between).
+* **Complementary suppression.** Cells that add up to something a reader can know form a
+  *relation*: a row's total and its parts (received = online + in person + post + API;
+  completed = early + on time + late), a column over the rows with the period's total (which
+  every grouping of the period adds up to), and a quarter with its three months. No relation
+  may have exactly one hidden cell: if it has, the smallest published cell of it is hidden
+  too, and so on until nothing changes. A quarter is worked out together with its months and
+  all four groupings (by agency, sector, procedure, month): what one table hides, no other
+  gives away.
+* **Ratios only from published counts.** A share or a rate is given only when every count
+  it comes from is given (so it tells nothing the counts do not); an average of days or of
+  ratings only over at least ``SUPPRESS_BELOW`` dossiers or ratings.
+
+What this does not claim: a reader still learns that the hidden cells of a relation add up to
+what is left (two hidden cells summing to 3 say each is at most 3) — that is what suppression
+gives, by design.
+"""
+
+import dataclasses
+import datetime
+import re
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .selectors import figures
+
+SUPPRESS_BELOW = 5
+RELATIONS = {
+    "received": ("received_online", "received_in_person", "received_post", "received_api"),
+    "completed": ("completed_early", "completed_on_time", "completed_late"),
+}
+COUNTS = [
+    "received", "received_online", "received_in_person", "received_post", "received_api", "supplement_requested",
+    "refused", "withdrawn", "completed", "completed_early", "completed_on_time", "completed_late",
+]  # fmt: skip
+RATIOS = ["on_time_rate", "average_working_days", "online_share", "satisfaction"]
+FIELDS = ["key", *COUNTS, *RATIOS]
+GROUPS = ("agency", "sector", "procedure", "month")
+TOTAL = "total"  # a period's total of a count: not a table, but what a fully shown one adds up to
+CACHE_SECONDS = 6 * 3600  # an ended period changes only by a late correction
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """A calendar month (``2026-03``) or quarter (``2026-Q1``)."""
+
+    year: int
+    month: int | None = None
+    quarter: int | None = None
+
+    @classmethod
+    def parse(cls, text):
+        text = (text or "").strip().upper()
+        if found := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(found[1]), int(found[2])
+            if 1 <= month <= 12:
+                return cls(year, month=month)
+        elif found := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            return cls(int(found[1]), quarter=int(found[2]))
+        raise BadPeriod(_("Give period=YYYY-MM (a month) or period=YYYY-Qn (a quarter), e.g. 2026-03 or 2026-Q1."))
+
+    @classmethod
+    def last_month(cls, today=None):
+        first = (today or timezone.localdate()).replace(day=1)
+        previous = first - datetime.timedelta(days=1)
+        return cls(previous.year, month=previous.month)
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}" if self.month else f"{self.year}-Q{self.quarter}"
+
+    @property
+    def start(self):
+        return datetime.date(self.year, self.month or 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self):
+        last_month = self.month or 3 * self.quarter
+        following = datetime.date(self.year + last_month // 12, last_month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+
+    def its_quarter(self):
+        return self if self.quarter else Period(self.year, quarter=(self.month - 1) // 3 + 1)
+
+    def months(self):
+        first = 3 * self.its_quarter().quarter - 2
+        return [Period(self.year, month=first + i) for i in range(3)]
+
+    def has_ended(self, today=None):
+        return self.end < (today or timezone.localdate())
+
+
+def published(period, group_by):
+    """The rows of ``period`` by ``group_by``, as open data publishes them (hidden: None)."""
+    key = f"opendata:{period.its_quarter()}"
+    tables = cache.get(key)
+    if tables is None:
+        tables = _quarter_with_its_months(period.its_quarter())
+        cache.set(key, tables, CACHE_SECONDS)
+    return tables[(group_by, str(period))]
+
+
+def _quarter_with_its_months(quarter):
+    """Every table of a quarter, worked out together: its months and itself, by every
+    grouping. Together, because each grouping of a period adds up to the same totals: a cell
+    one table hides must not be given away by another."""
+    periods = [quarter, *quarter.months()]
+    raw = {(group_by, str(p)): {row["key"]: row for row in figures(p.start, p.end, group_by=group_by)}
+           for group_by in GROUPS for p in periods}  # fmt: skip
+    cells = {(*table, key, name): row[name] or 0 for table, rows in raw.items() for key, row in rows.items()
+             for name in COUNTS}  # fmt: skip
+    for p in periods:  # the period's totals, which any fully shown grouping would give away
+        for name in COUNTS:
+            cells[(TOTAL, str(p), "", name)] = sum(row[name] or 0 for row in raw[(GROUPS[0], str(p))].values())
+    hidden = suppress(cells, relations(raw, quarter))
+    return {table: [_public_row(table, key, row, hidden) for key, row in rows.items()]
+            for table, rows in raw.items()}  # fmt: skip
+
+
+def relations(raw, quarter):
+    """Every set of cells whose sum a reader could know (module docstring)."""
+    found = []
+    for (group_by, period), rows in raw.items():
+        for key in rows:
+            for total, parts in RELATIONS.items():
+                found.append([(group_by, period, key, name) for name in (total, *parts)])
+        for name in COUNTS:  # the column and the period's total
+            found.append([(group_by, period, key, name) for key in rows] + [(TOTAL, period, "", name)])
+    months = [str(month) for month in quarter.months()]
+    for group_by in GROUPS:
+        for key in raw[(group_by, str(quarter))]:
+            for name in COUNTS:
+                found.append([(group_by, str(quarter), key, name)]
+                             + [(group_by, m, key, name) for m in months if key in raw[(group_by, m)]])  # fmt: skip
+    return found
+
+
+def suppress(cells, relations):
+    """The cells to hide: counts below SUPPRESS_BELOW (not zeros), then as many more as it
+    takes for no relation to have exactly one hidden cell (the smallest published one, the
+    first in order on a tie, so the answer never varies)."""
+    hidden = {cell for cell, value in cells.items() if 0 < value < SUPPRESS_BELOW}
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            if sum(cell in hidden for cell in relation) != 1:
+                continue
+            shown = [cell for cell in relation if cell not in hidden]
+            if not shown:
+                continue
+            # A non-zero cell first: hiding a zero protects little when the reader can guess it.
+            partner = min(shown, key=lambda cell: (cells[cell] == 0, cells[cell]))
+            hidden.add(partner)
+            changed = True
+    return hidden
+
+
+def _public_row(table, key, row, hidden):
+    out = {"key": key, **{name: None if (*table, key, name) in hidden else (row[name] or 0) for name in COUNTS}}
+
+    def shown(*names):
+        return all(out[name] is not None for name in names)
+
+    out["on_time_rate"] = (round((out["completed_early"] + out["completed_on_time"]) / out["completed"], 4)
+                           if shown("completed", "completed_early", "completed_on_time") and out["completed"]
+                           else None)  # fmt: skip
+    out["average_working_days"] = (round(row["average_working_days"], 1)
+                                   if shown("completed") and out["completed"] >= SUPPRESS_BELOW else None)  # fmt: skip
+    out["online_share"] = (round((out["received_online"] + out["received_api"]) / out["received"], 4)
+                           if shown("received", "received_online", "received_api") and out["received"]
+                           else None)  # fmt: skip
+    out["satisfaction"] = (round(row["satisfaction"], 1)
+                           if (row.get("rating_count") or 0) >= SUPPRESS_BELOW else None)  # fmt: skip
+    return out
