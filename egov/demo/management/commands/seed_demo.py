@@ -38,10 +38,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--history", action="store_true",
                             help="also play a year of dossiers through the services (once)")
-        parser.add_argument("--dossiers", type=int, default=1000, help="how many dossiers the year has")
+        parser.add_argument("--dossiers", type=int, default=600, help="how many dossiers the year has")
         parser.add_argument("--seed", type=int, default=2026, help="the history's random seed (same seed, same year)")
 
-    def handle(self, *args, history=False, dossiers=1000, seed=2026, **options):
+    def handle(self, *args, history=False, dossiers=600, seed=2026, **options):
         with transaction.atomic():
             self._province(published_since=self._history_start() if history else None)
         if history:
