@@ -20,6 +20,7 @@ urlpatterns = [
     path("verify/<str:code>/", document_views.verify, name="verify-document"),
     path("notices/", notification_views.inbox, name="notices"),
     path("dashboard/", stats_views.dashboard, name="dashboard"),
+    path("dashboard/team/", stats_views.team, name="team"),
     path("notices/preferences/", notification_views.preferences, name="notice-preferences"),
     path("welcome/", common_views.after_login, name="after-login"),
     path("healthz", common_views.health, name="health"),

@@ -12,6 +12,7 @@ from egov.common.vocabulary import Role
 
 from .opendata import Period
 from .selectors import figures, overdue_dossiers
+from .workload import open_tasks_of, workload
 
 
 @login_required
@@ -42,4 +43,31 @@ def dashboard(request):
                   "on_time": [round(100 * (r["on_time_rate"] or 0), 1) for r in trend]},
         "breakdown": [{**r, "name": names.get(r["key"], r["key"])} for r in breakdown],
         "by_agency": agency is None, "overdue": overdue_dossiers(agency), "open_data_period": Period.last_month(),
+        "sees_team": agency is not None and (user.is_superuser or agency.pk in managed),
+    })  # fmt: skip
+
+
+@login_required
+def team(request):
+    """Per officer of one unit: work in hand, work done, on time; tasks reassigned from here.
+    For the unit's centre manager (and administrators) only."""
+    user = request.user
+    agency = Agency.objects.filter(code=request.GET.get("agency", "")).first()
+    managed = agencies_where(user, Role.CENTER_MANAGER)
+    if agency is None and managed:
+        agency = Agency.objects.filter(pk__in=managed).order_by("code").first()
+    if agency is None or not (user.is_superuser or agency.pk in managed):
+        raise PermissionDenied()
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("from", "")) or today.replace(day=1)
+    end = parse_date(request.GET.get("to", "")) or today
+    officers, unheld = workload(agency, start, end)
+    holders = {}  # role -> officers who may take a task of it here
+    for officer in officers:
+        for grant in officer.user.role_assignments.filter(agency=agency, active=True):
+            holders.setdefault(grant.role, []).append(officer.user)
+    in_hand = [(officer, list(open_tasks_of(agency, officer.user))) for officer in officers if officer.open]
+    return render(request, "stats/team.html", {
+        "agency": agency, "start": start, "end": end, "officers": officers, "unheld": unheld,
+        "in_hand": in_hand, "holders": holders, "now": timezone.now(),
     })  # fmt: skip

@@ -26,3 +26,21 @@ def test_dashboard_charts_and_drill_down(page_for, demo):
     phone.goto("/dashboard/")
     assert "Đông Hà" in phone.locator("h1").inner_text()
     shoot(phone, "phone-dashboard")
+
+
+def test_a_centre_manager_evens_out_the_load_from_the_officers_page(page_for, demo):
+    from workflows.models import DossierTask
+
+    submitted = file_dossier(demo["congdan"], "2.000575")
+    manager = page_for("quanly.dongha", locale="vi-VN")
+    manager.goto("/dashboard/")
+    manager.click("a[href^='/dashboard/team/']")
+    manager.wait_for_selector("table#officers")
+    assert "Nguyễn Thị Một Cửa" in manager.inner_text("table#officers")  # the desk officer of Đông Hà
+    row = manager.locator("tr", has_text=submitted["code"])
+    row.locator("select[name=user]").select_option("tiepnhan.dongha")
+    row.locator("button").click()
+    manager.wait_for_selector("h3:text-is('Nguyễn Thị Một Cửa')")  # back on the page, the task in her hands
+    task = DossierTask.objects.get(dossier_id=submitted["id"], kind="intake")
+    assert task.owner == demo["tiepnhan.dongha"]
+    shoot(manager, "desktop-team")
