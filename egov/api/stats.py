@@ -19,6 +19,7 @@ from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 from egov.integrations.models import Scope
 from egov.stats import opendata
+from egov.stats.periods import BadPeriod, Period
 from egov.stats.selectors import GROUPS, figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,8 +127,8 @@ class OpenDataView(APIView):
                 "Open data is published by calendar month or quarter: give period=YYYY-MM or period=YYYY-Qn "
                 "instead of from and to.")]})  # fmt: skip
         try:
-            period = opendata.Period.parse(params["period"]) if "period" in params else opendata.Period.last_month()
-        except opendata.BadPeriod as exc:
+            period = Period.parse(params["period"]) if "period" in params else Period.last_month()
+        except BadPeriod as exc:
             raise ValidationError({"period": [str(exc)]})
         if not period.has_ended():
             raise ValidationError({"period": [_("%(period)s has not ended yet: its figures are published once it "

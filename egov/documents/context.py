@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from egov.agencies.models import Agency
 from egov.catalog.definition import summarise_time_limit
+from egov.common.pdf import qr_data_uri
 from egov.common.text import localize
 from egov.common.vocabulary import Timeliness
 from egov.dossiers.selectors import register_entry
 
 from .models import Kind
-from .rendering import qr_data_uri
 
 PAPER_KINDS = {"original": _lazy("Original"), "certified_copy": _lazy("Certified copy"), "copy": _lazy("Copy")}
 

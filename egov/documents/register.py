@@ -7,11 +7,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from egov.common.pdf import html_to_pdf
 from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import register_entry
 
 from .context import day, issuer, when
-from .rendering import html_to_pdf
 
 RETURN_METHODS = {"desk": _lazy("At the desk"), "post": _lazy("By post"), "electronic": _lazy("Electronically")}
 MAX_ROWS = 5000  # a register longer than this is split by period

@@ -12,13 +12,13 @@ from django.db import transaction
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from egov.common.pdf import html_to_pdf, sign_pdf
 from egov.common.sandbox import render_sandboxed
 from egov.common.tasks import enqueue_after_commit
 from egov.integrations import events
 
 from .context import dossier_context, key_facts
 from .models import Document, DocumentTemplate, Kind
-from .rendering import html_to_pdf, sign_pdf
 
 TEMPLATES = {
     Kind.RECEIPT: "documents/receipt.html",

@@ -25,13 +25,7 @@ what is left (two hidden cells summing to 3 say each is at most 3) — that is w
 gives, by design.
 """
 
-import dataclasses
-import datetime
-import re
-
 from django.core.cache import cache
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .selectors import figures
 
@@ -49,59 +43,6 @@ FIELDS = ["key", *COUNTS, *RATIOS]
 GROUPS = ("agency", "sector", "procedure", "month")
 TOTAL = "total"  # a period's total of a count: not a table, but what a fully shown one adds up to
 CACHE_SECONDS = 6 * 3600  # an ended period changes only by a late correction
-
-
-class BadPeriod(ValueError):
-    pass
-
-
-@dataclasses.dataclass(frozen=True)
-class Period:
-    """A calendar month (``2026-03``) or quarter (``2026-Q1``)."""
-
-    year: int
-    month: int | None = None
-    quarter: int | None = None
-
-    @classmethod
-    def parse(cls, text):
-        text = (text or "").strip().upper()
-        if found := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            year, month = int(found[1]), int(found[2])
-            if 1 <= month <= 12:
-                return cls(year, month=month)
-        elif found := re.fullmatch(r"(\d{4})-Q([1-4])", text):
-            return cls(int(found[1]), quarter=int(found[2]))
-        raise BadPeriod(_("Give period=YYYY-MM (a month) or period=YYYY-Qn (a quarter), e.g. 2026-03 or 2026-Q1."))
-
-    @classmethod
-    def last_month(cls, today=None):
-        first = (today or timezone.localdate()).replace(day=1)
-        previous = first - datetime.timedelta(days=1)
-        return cls(previous.year, month=previous.month)
-
-    def __str__(self):
-        return f"{self.year}-{self.month:02d}" if self.month else f"{self.year}-Q{self.quarter}"
-
-    @property
-    def start(self):
-        return datetime.date(self.year, self.month or 3 * self.quarter - 2, 1)
-
-    @property
-    def end(self):
-        last_month = self.month or 3 * self.quarter
-        following = datetime.date(self.year + last_month // 12, last_month % 12 + 1, 1)
-        return following - datetime.timedelta(days=1)
-
-    def its_quarter(self):
-        return self if self.quarter else Period(self.year, quarter=(self.month - 1) // 3 + 1)
-
-    def months(self):
-        first = 3 * self.its_quarter().quarter - 2
-        return [Period(self.year, month=first + i) for i in range(3)]
-
-    def has_ended(self, today=None):
-        return self.end < (today or timezone.localdate())
 
 
 def published(period, group_by):

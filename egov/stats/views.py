@@ -10,7 +10,7 @@ from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 
-from .opendata import Period
+from .periods import Period
 from .selectors import figures, overdue_dossiers
 from .workload import open_tasks_of, workload
 

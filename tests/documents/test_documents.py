@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from egov.common.pdf import html_to_pdf
 from egov.common.sandbox import check_template
 from egov.common.vocabulary import Role
 from egov.documents import services
 from egov.documents.models import Document, DocumentTemplate
-from egov.documents.rendering import html_to_pdf
 from tests.dossiers.helpers import client_for, upload
 from tests.factories import AgencyFactory, CitizenFactory, officer
 

@@ -26,8 +26,8 @@ from rest_framework.test import APIClient
 
 from egov.accounts import contacts, tokens
 from egov.accounts.models import ErasureRequest
+from egov.common.pdf import html_to_pdf
 from egov.common.text_search import fold
-from egov.documents.rendering import html_to_pdf
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from egov.privacy import retention, stores

@@ -78,7 +78,7 @@ def test_figures_api_for_managers_only(activity):
 def published_last_month():
     """Open data publishes ended months only: the morning's figures are moved to last month."""
     from egov.stats.models import DailyFigure
-    from egov.stats.opendata import Period
+    from egov.stats.periods import Period
 
     DailyFigure.objects.update(day=Period.last_month().start + datetime.timedelta(days=14))
 

@@ -13,7 +13,8 @@ from factory.django import DjangoModelFactory
 
 from egov.integrations.clients import register_client
 from egov.stats.models import DailyFigure
-from egov.stats.opendata import COUNTS, RELATIONS, Period
+from egov.stats.opendata import COUNTS, RELATIONS
+from egov.stats.periods import Period
 from tests.factories import AgencyFactory, published
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files.
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files (every PDF
+the product makes: the documents, the register, the periodic reports).
 
 A template (or a value typed by an applicant that slipped into one) may name any URL:
 ``http://…`` would let a document leak data or hang a worker, ``file:///etc/passwd``
