@@ -3,7 +3,7 @@
 import csv
 import io
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,9 @@ from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 from egov.integrations.models import Scope
 from egov.stats import opendata
+from egov.stats.models import PeriodicReport
 from egov.stats.periods import BadPeriod, Period
+from egov.stats.reports import make_report
 from egov.stats.selectors import GROUPS, figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,6 +77,28 @@ def _client_reach(client, agency, procedure):
     return agency, [procedure] if procedure else list(client.procedures)
 
 
+def figures_reach(request):
+    """Whose figures the caller may read: (the unit, or None for all; the procedures, or None
+    for all), or a refusal. Centre managers read their units; procedure administrators and
+    superusers everything; an API client with stats:read its own units and procedures."""
+    user, params = request.user, request.query_params
+    agency = Agency.objects.filter(code=params.get("agency")).first() if params.get("agency") else None
+    if params.get("agency") and agency is None:
+        raise NotFound()
+    client = getattr(user, "api_client", None) if user.kind == "service" else None
+    if client is not None:
+        if not client.has_scope(Scope.STATS_READ):
+            raise PermissionDenied()
+        return _client_reach(client, agency, params.get("procedure"))
+    managed = agencies_where(user, Role.CENTER_MANAGER, Role.PROCEDURE_ADMIN)
+    if not user.is_superuser and not managed:
+        raise PermissionDenied()
+    if (not user.is_superuser and not agencies_where(user, Role.PROCEDURE_ADMIN)
+            and (agency is None or agency.pk not in managed)):  # fmt: skip
+        raise PermissionDenied(_("Choose one of the units you manage (agency=…)."))
+    return agency, None
+
+
 class FiguresView(APIView):
     """For centre managers (their units), procedure admins and superusers (all), API clients with stats:read."""
 
@@ -82,22 +106,8 @@ class FiguresView(APIView):
                                OpenApiParameter("sector", str)], responses=OpenApiTypes.OBJECT,
                    summary="Service index figures")  # fmt: skip
     def get(self, request):
-        user, params = request.user, request.query_params
-        agency = Agency.objects.filter(code=params.get("agency")).first() if params.get("agency") else None
-        if params.get("agency") and agency is None:
-            raise NotFound()
-        client = getattr(user, "api_client", None) if user.kind == "service" else None
-        managed = agencies_where(user, Role.CENTER_MANAGER, Role.PROCEDURE_ADMIN)
-        procedures = None
-        if client is not None:
-            if not client.has_scope(Scope.STATS_READ):
-                raise PermissionDenied()
-            agency, procedures = _client_reach(client, agency, params.get("procedure"))
-        elif not user.is_superuser and not managed:
-            raise PermissionDenied()
-        elif (not user.is_superuser and not agencies_where(user, Role.PROCEDURE_ADMIN)
-              and (agency is None or agency.pk not in managed)):  # fmt: skip
-            raise PermissionDenied(_("Choose one of the units you manage (agency=…)."))
+        params = request.query_params
+        agency, procedures = figures_reach(request)
         start, end = _period(params)
         group_by = params.get("group_by") or None
         if group_by and group_by not in GROUPS:
@@ -164,4 +174,37 @@ class OpenDataView(APIView):
         else:
             response = Response({"meta": meta, "rows": rows})
         response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+class ReportView(APIView):
+    """The statutory periodic report (monthly, quarterly, yearly) as PDF or spreadsheet: the
+    one kept for that period and unit, made now if there is none yet."""
+
+    @extend_schema(parameters=[
+        OpenApiParameter("period", str, required=True, description="2026-03, 2026-Q1 or 2026 (ended)"),
+        OpenApiParameter("agency", str, description="A unit's code; the whole province without it"),
+        OpenApiParameter("format", str, enum=["pdf", "xlsx"])],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY},
+        summary="Periodic report of dossier handling")  # fmt: skip
+    def get(self, request):
+        agency, procedures = figures_reach(request)
+        if procedures is not None:
+            raise PermissionDenied(_("The report covers every procedure; this client reads only some of them."))
+        try:
+            period = Period.parse(request.query_params.get("period"), years=True)
+        except BadPeriod as exc:
+            raise ValidationError({"period": [str(exc)]})
+        if not period.has_ended():
+            raise ValidationError({"period": [_("%(period)s has not ended yet: its figures are published once it "
+                                                "has.") % {"period": period}]})  # fmt: skip
+        kind = request.query_params.get("format") or "pdf"
+        if kind not in ("pdf", "xlsx"):
+            raise ValidationError({"format": [_("One of: %(g)s") % {"g": "pdf, xlsx"}]})
+        report = (PeriodicReport.objects.filter(period=str(period), unit=agency.code if agency else "").first()
+                  or make_report(period, agency))  # fmt: skip
+        stored = report.pdf if kind == "pdf" else report.xlsx
+        response = FileResponse(stored.open("rb"), content_type="application/pdf" if kind == "pdf" else XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{stored.name.rsplit("/", 1)[-1]}"'
+        response["X-Checksum-SHA256"] = report.pdf_sha256 if kind == "pdf" else report.xlsx_sha256
         return response

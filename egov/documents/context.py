@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from egov.agencies.models import Agency
 from egov.catalog.definition import summarise_time_limit
@@ -17,7 +17,10 @@ from egov.dossiers.selectors import register_entry
 
 from .models import Kind
 
-PAPER_KINDS = {"original": _lazy("Original"), "certified_copy": _lazy("Certified copy"), "copy": _lazy("Copy")}
+PAPER_KINDS = {
+    "original": gettext_lazy("Original"), "certified_copy": gettext_lazy("Certified copy"),
+    "copy": gettext_lazy("Copy"),
+}  # fmt: skip
 
 
 def when(moment):

@@ -5,7 +5,7 @@ import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from egov.common.pdf import html_to_pdf
 from egov.dossiers.models import Dossier
@@ -13,7 +13,9 @@ from egov.dossiers.selectors import register_entry
 
 from .context import day, issuer, when
 
-RETURN_METHODS = {"desk": _lazy("At the desk"), "post": _lazy("By post"), "electronic": _lazy("Electronically")}
+RETURN_METHODS = {
+    "desk": gettext_lazy("At the desk"), "post": gettext_lazy("By post"), "electronic": gettext_lazy("Electronically"),
+}  # fmt: skip
 MAX_ROWS = 5000  # a register longer than this is split by period
 
 

@@ -52,3 +52,25 @@ class CountedEvent(models.Model):
 
     def __str__(self):
         return str(self.event_id)
+
+
+class PeriodicReport(models.Model):
+    """A statutory report of dossier handling for a month, quarter or year (egov/stats/reports.py),
+    kept as made, with checksums like the documents: what was sent upward can be shown again."""
+
+    period = models.CharField(_("period"), max_length=7)  # 2026-03, 2026-Q1, 2026
+    # The unit's code, or "" for the whole province (a code, not a key: a report stays as sent).
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    generated_at = models.DateTimeField(_("made at"), auto_now=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/")
+    pdf_sha256 = models.CharField(max_length=64)
+    xlsx = models.FileField(_("spreadsheet"), upload_to="reports/")
+    xlsx_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="report_per_period_and_unit")]
+
+    def __str__(self):
+        return f"{self.period} {self.unit}".strip()

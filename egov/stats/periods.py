@@ -47,6 +47,13 @@ class Period:
         previous = first - datetime.timedelta(days=1)
         return cls(previous.year, month=previous.month)
 
+    @classmethod
+    def last_ended(cls, today=None):
+        """The month, the quarter and the year that ended last, before ``today``."""
+        today = today or timezone.localdate()
+        quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        return [cls.last_month(today), cls.last_month(quarter_start).its_quarter(), cls(today.year - 1)]
+
     def __str__(self):
         if self.is_year:
             return str(self.year)

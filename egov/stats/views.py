@@ -43,6 +43,7 @@ def dashboard(request):
                   "on_time": [round(100 * (r["on_time_rate"] or 0), 1) for r in trend]},
         "breakdown": [{**r, "name": names.get(r["key"], r["key"])} for r in breakdown],
         "by_agency": agency is None, "overdue": overdue_dossiers(agency), "open_data_period": Period.last_month(),
+        "report_periods": Period.last_ended(),
         "sees_team": agency is not None and (user.is_superuser or agency.pk in managed),
     })  # fmt: skip
 
