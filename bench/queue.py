@@ -131,10 +131,11 @@ def dense_rollups(total, rng, years=5):
                 done = rng.randint(0, received)
                 early = rng.randint(0, done)
                 rows.append(DailyFigure(
-                    day=day, agency_id=agency, procedure_id=procedure, sector_id=sector, received=received,
+                    day=day, agency_id=agency, deciding_agency_id=agency, procedure_id=procedure, sector_id=sector,
+                    received=received,
                     received_online=received // 2, received_in_person=received - received // 2,
                     completed_early=early, completed_on_time=done - early, working_days_total=done * 4,
-                    rating_count=done // 3, rating_sum=(done // 3) * 4,
+                    rating_count=done // 3, rating_sum=(done // 3) * 4, rating_satisfied=done // 3,
                 ))  # fmt: skip
                 if len(rows) >= BATCH:
                     DailyFigure.objects.bulk_create(rows)

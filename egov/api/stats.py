@@ -19,10 +19,11 @@ from egov.agencies.models import Agency
 from egov.common.vocabulary import Role
 from egov.integrations.models import Scope
 from egov.stats import opendata
+from egov.stats.index import score
 from egov.stats.models import PeriodicReport
 from egov.stats.periods import BadPeriod, Period
 from egov.stats.reports import make_report
-from egov.stats.selectors import GROUPS, figures
+from egov.stats.selectors import GROUPS, ROLES, figures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,6 +57,17 @@ def _period(params):
     if end < start or (end - start).days > 3660:
         raise ValidationError({"period": [_("Give from ≤ to, at most ten years apart.")]})
     return start, end
+
+
+ROLE = OpenApiParameter("role", str, enum=list(ROLES), description="A unit's figures: of the dossiers it receives "
+                                                                   "(default) or of those it decides")  # fmt: skip
+
+
+def _role(params):
+    role = params.get("role") or "receiving"
+    if role not in ROLES:
+        raise ValidationError({"role": [_("One of: %(g)s") % {"g": ", ".join(ROLES)}]})
+    return role
 
 
 def _client_reach(client, agency, procedure):
@@ -103,7 +115,7 @@ class FiguresView(APIView):
     """For centre managers (their units), procedure admins and superusers (all), API clients with stats:read."""
 
     @extend_schema(parameters=[*PARAMS, OpenApiParameter("agency", str), OpenApiParameter("procedure", str),
-                               OpenApiParameter("sector", str)], responses=OpenApiTypes.OBJECT,
+                               OpenApiParameter("sector", str), ROLE], responses=OpenApiTypes.OBJECT,
                    summary="Service index figures")  # fmt: skip
     def get(self, request):
         params = request.query_params
@@ -112,8 +124,9 @@ class FiguresView(APIView):
         group_by = params.get("group_by") or None
         if group_by and group_by not in GROUPS:
             raise ValidationError({"group_by": [_("One of: %(g)s") % {"g": ", ".join(GROUPS)}]})
-        data = figures(start, end, agency, params.get("procedure"), params.get("sector"), group_by, procedures)
-        return Response({"from": start, "to": end, "group_by": group_by, "figures": data})
+        role = _role(params)
+        data = figures(start, end, agency, params.get("procedure"), params.get("sector"), group_by, procedures, role)
+        return Response({"from": start, "to": end, "group_by": group_by, "role": role, "figures": data})
 
 
 class OpenDataView(APIView):
@@ -175,6 +188,28 @@ class OpenDataView(APIView):
             response = Response({"meta": meta, "rows": rows})
         response["Cache-Control"] = "public, max-age=3600"
         return response
+
+
+class IndexView(APIView):
+    """The national service index (Decision 766/QĐ-TTg) of a period, for the province or a unit
+    as the receiving or the deciding unit: each component with its points, maximum, weight,
+    formula and whether the product measures it (egov/stats/index.py)."""
+
+    @extend_schema(parameters=[
+        OpenApiParameter("period", str, required=True, description="2026-03, 2026-Q1 or 2026"),
+        OpenApiParameter("agency", str, description="A unit's code; the whole province without it"),
+        ROLE, OpenApiParameter("sector", str)],
+        responses=OpenApiTypes.OBJECT, summary="National service index")  # fmt: skip
+    def get(self, request):
+        agency, procedures = figures_reach(request)
+        if procedures is not None:
+            raise PermissionDenied(_("The index covers every procedure; this client reads only some of them."))
+        params = request.query_params
+        try:
+            period = Period.parse(params.get("period"), years=True)
+        except BadPeriod as exc:
+            raise ValidationError({"period": [str(exc)]})
+        return Response(score(period, agency, _role(params), params.get("sector") or None))
 
 
 class ReportView(APIView):

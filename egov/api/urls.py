@@ -17,6 +17,7 @@ urlpatterns = [
     path("stats/figures/", stats.FiguresView.as_view(), name="stats-figures"),
     path("open-data/figures/", stats.OpenDataView.as_view(), name="open-data-figures"),
     path("stats/reports/", stats.ReportView.as_view(), name="stats-reports"),
+    path("stats/index/", stats.IndexView.as_view(), name="stats-index"),
     path("register/", documents.RegisterView.as_view(), name="register"),
     path("track/", dossiers.TrackView.as_view(), name="track"),
     path("track/<str:code>/", dossiers.TrackByLinkView.as_view(), name="track-by-link"),

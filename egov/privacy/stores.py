@@ -390,6 +390,7 @@ IMPERSONAL = {
     "dossiers.Payment": "an amount, a provider and the provider's reference",
     "dossiers.DossierCodeCounter": "a counter",
     "stats.DailyFigure": "counts",
+    "stats.PeriodicReport": "counts per unit, sector and procedure, as PDF and spreadsheet",
     "agencies.Agency": "an office's own address and contacts",
     "agencies.AgencyCodeChange": "an office's codes",
     "calendar.CalendarDay": "holidays",

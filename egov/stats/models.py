@@ -1,4 +1,5 @@
-"""Rollups: the figures of the national service index, kept per day, unit and procedure.
+"""Rollups: the figures of the national service index, kept per day, receiving unit, deciding
+unit and procedure.
 
 They are updated as events happen (one small upsert per event), so a dashboard over years
 and a million dossiers reads a few thousand rows instead of scanning the dossiers.
@@ -10,13 +11,17 @@ from django.utils.translation import gettext_lazy as _
 COUNTERS = [
     "received", "received_online", "received_in_person", "received_post", "received_api",
     "supplement_requested", "refused", "withdrawn", "completed_early", "completed_on_time", "completed_late",
-    "working_days_total", "paid_online", "rating_count", "rating_sum",
+    "working_days_total", "paid_online", "rating_count", "rating_sum", "rating_satisfied",
 ]  # fmt: skip
 
 
 class DailyFigure(models.Model):
     day = models.DateField(_("day"))
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")  # receiving
+    # The unit that decides the dossiers (the receiving unit when the procedure names none):
+    # the national index ranks deciding units too, and a department deciding what the centre
+    # receives has figures of its own.
+    deciding_agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
     sector = models.ForeignKey("catalog.Sector", null=True, on_delete=models.SET_NULL, related_name="+")
     received = models.PositiveIntegerField(default=0)
@@ -34,12 +39,15 @@ class DailyFigure(models.Model):
     paid_online = models.PositiveIntegerField(default=0)
     rating_count = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)
+    rating_satisfied = models.PositiveIntegerField(default=0)  # ratings of 4 or 5 of 5
 
     class Meta:
         verbose_name = _("daily figure")
         verbose_name_plural = _("daily figures")
-        constraints = [models.UniqueConstraint(fields=["day", "agency", "procedure"], name="daily_figure_unique")]
-        indexes = [models.Index(fields=["agency", "day"], name="figure_agency_day_idx")]
+        constraints = [models.UniqueConstraint(fields=["day", "agency", "deciding_agency", "procedure"],
+                                               name="daily_figure_key")]  # fmt: skip
+        indexes = [models.Index(fields=["agency", "day"], name="figure_agency_day_idx"),
+                   models.Index(fields=["deciding_agency", "day"], name="figure_deciding_day_idx")]  # fmt: skip
 
     def __str__(self):
         return f"{self.day} {self.agency_id} {self.procedure_id}"

@@ -36,8 +36,12 @@ def _completed(event, dossier):
     return {COMPLETION[dossier.timeliness]: 1, "working_days_total": working_days(dossier)}
 
 
+SATISFIED = 4  # a score of 4 or 5 (of 5) counts as satisfied in the national index
+
+
 def _rating(event, dossier):
-    return {"rating_count": 1, "rating_sum": int(event.data.get("score", 0))}
+    score = int(event.data.get("score", 0))
+    return {"rating_count": 1, "rating_sum": score, "rating_satisfied": int(score >= SATISFIED)}
 
 
 # The figures an event adds to, by the names its declaration counts (egov/integrations/events.py).
@@ -61,6 +65,10 @@ def deltas(event):
     return found
 
 
+def deciding_unit(dossier):
+    return dossier.deciding_agency_id or dossier.receiving_agency_id
+
+
 def apply(event):
     """Count ``event`` once (outbox consumer)."""
     if event.dossier_id is None or event.dossier.receiving_agency_id is None:
@@ -77,8 +85,8 @@ def apply(event):
         except IntegrityError:
             return  # already counted
         row, _created = DailyFigure.objects.get_or_create(
-            day=day, agency_id=dossier.receiving_agency_id, procedure_id=dossier.procedure_id,
-            defaults={"sector_id": dossier.version.sector_id},
+            day=day, agency_id=dossier.receiving_agency_id, deciding_agency_id=deciding_unit(dossier),
+            procedure_id=dossier.procedure_id, defaults={"sector_id": dossier.version.sector_id},
         )  # fmt: skip
         DailyFigure.objects.filter(pk=row.pk).update(**{name: F(name) + value for name, value in changes.items()})
 
@@ -88,47 +96,44 @@ def on_event(event):
 
 
 def direct(start, end):
-    """The same counters, straight from the dossiers: {(day, agency_id, procedure_id): {counter: n}}."""
+    """The same counters, straight from the dossiers:
+    {(day, receiving agency_id, deciding agency_id, procedure_id): {counter: n}}."""
 
     result = {}
 
-    def add(day, agency, procedure, counter, value=1):
-        if not value:
+    def add(moment, d, counter, value=1):
+        day = timezone.localdate(moment)
+        if not value or not start <= day <= end:
             return
-        key = (day, agency, procedure)
+        key = (day, d.receiving_agency_id, deciding_unit(d), d.procedure_id)
         result.setdefault(key, dict.fromkeys(COUNTERS, 0))[counter] += value
-
-    def local(moment):
-        return timezone.localdate(moment)
 
     dossiers = Dossier.objects.exclude(status="draft").exclude(receiving_agency=None).select_related("version")
     for d in dossiers.iterator(chunk_size=2000):
-        if d.submitted_at and start <= local(d.submitted_at) <= end:
-            add(local(d.submitted_at), d.receiving_agency_id, d.procedure_id, "received")
-            add(local(d.submitted_at), d.receiving_agency_id, d.procedure_id, f"received_{d.channel}")
-        ended_refused = d.status in ("refused", "redirected", "rejected")
-        if ended_refused and d.completed_at and start <= local(d.completed_at) <= end:
-            add(local(d.completed_at), d.receiving_agency_id, d.procedure_id, "refused")
-        if d.status == "withdrawn" and d.completed_at and start <= local(d.completed_at) <= end:
-            add(local(d.completed_at), d.receiving_agency_id, d.procedure_id, "withdrawn")
+        if d.submitted_at:
+            add(d.submitted_at, d, "received")
+            add(d.submitted_at, d, f"received_{d.channel}")
+        if d.status in ("refused", "redirected", "rejected") and d.completed_at:
+            add(d.completed_at, d, "refused")
+        if d.status == "withdrawn" and d.completed_at:
+            add(d.completed_at, d, "withdrawn")
         done_at = d.issued_at if d.issued_at else (d.completed_at if d.status == "rejected" else None)
-        if d.timeliness in COMPLETION and done_at and start <= local(done_at) <= end:
-            add(local(done_at), d.receiving_agency_id, d.procedure_id, COMPLETION[d.timeliness])
-            add(local(done_at), d.receiving_agency_id, d.procedure_id, "working_days_total", working_days(d))
-    for s in SupplementRequest.objects.select_related("dossier"):
-        if start <= local(s.requested_at) <= end and s.dossier.receiving_agency_id:
-            add(local(s.requested_at), s.dossier.receiving_agency_id, s.dossier.procedure_id, "supplement_requested")
+        if d.timeliness in COMPLETION and done_at:
+            add(done_at, d, COMPLETION[d.timeliness])
+            add(done_at, d, "working_days_total", working_days(d))
+    for s in SupplementRequest.objects.select_related("dossier").exclude(dossier__receiving_agency=None):
+        add(s.requested_at, s.dossier, "supplement_requested")
     for r in Rating.objects.select_related("dossier"):
-        if start <= local(r.created_at) <= end:
-            add(local(r.created_at), r.dossier.receiving_agency_id, r.dossier.procedure_id, "rating_count")
-            add(local(r.created_at), r.dossier.receiving_agency_id, r.dossier.procedure_id, "rating_sum", r.score)
+        add(r.created_at, r.dossier, "rating_count")
+        add(r.created_at, r.dossier, "rating_sum", r.score)
+        add(r.created_at, r.dossier, "rating_satisfied", int(r.score >= SATISFIED))
     return result
 
 
 def stored(start, end):
     rows = DailyFigure.objects.filter(day__gte=start, day__lte=end)
-    rows = rows.values("day", "agency_id", "procedure_id", *COUNTERS)
-    return {(r.pop("day"), r.pop("agency_id"), r.pop("procedure_id")): r for r in rows}
+    rows = rows.values("day", "agency_id", "deciding_agency_id", "procedure_id", *COUNTERS)
+    return {(r.pop("day"), r.pop("agency_id"), r.pop("deciding_agency_id"), r.pop("procedure_id")): r for r in rows}
 
 
 def differences(start, end):

@@ -8,6 +8,9 @@ from egov.dossiers.models import Dossier
 from .models import COUNTERS, DailyFigure
 
 GROUPS = {"agency": "agency__code", "sector": "sector__code", "procedure": "procedure__code", "month": None}
+# A unit's figures are those of the dossiers it receives, or of those it decides (the national
+# index ranks both): the rollups' column and the dossiers' column for each.
+ROLES = {"receiving": ("agency", "receiving_agency"), "deciding": ("deciding_agency", "deciding_agency")}
 
 
 def _derived(row):
@@ -22,15 +25,21 @@ def _derived(row):
         "online_share": round((row["received_online"] + row["received_api"]) / received, 4) if received else None,
         "paid_online_share": round(row["paid_online"] / received, 4) if received else None,
         "satisfaction": round(row["rating_sum"] / row["rating_count"], 2) if row["rating_count"] else None,
+        "satisfied_share": round(row["rating_satisfied"] / row["rating_count"], 4) if row["rating_count"] else None,
     }
 
 
-def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=None):
+def of_unit(agency, field):
+    """A unit's own rows and those of the units directly under it (a district's communes)."""
+    return Q(**{field: agency}) | Q(**{f"{field}__parent": agency})
+
+
+def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=None, role="receiving"):
     rows = DailyFigure.objects.filter(day__gte=start, day__lte=end)
     if procedures is not None:  # the procedures a reader may see (an API client's list)
         rows = rows.filter(procedure__code__in=procedures)
     if agency is not None:
-        rows = rows.filter(Q(agency=agency) | Q(agency__parent=agency))
+        rows = rows.filter(of_unit(agency, ROLES[role][0]))
     if procedure:
         rows = rows.filter(procedure__code=procedure)
     if sector:
@@ -38,10 +47,10 @@ def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=N
     return rows
 
 
-def figures(start, end, agency=None, procedure=None, sector=None, group_by=None, procedures=None):
+def figures(start, end, agency=None, procedure=None, sector=None, group_by=None, procedures=None, role="receiving"):
     """Totals for the period, or one row per agency / sector / procedure / month; within
-    ``procedures`` when given."""
-    rows = _filtered(start, end, agency, procedure, sector, procedures)
+    ``procedures`` when given; ``agency`` as the unit receiving or deciding (``role``)."""
+    rows = _filtered(start, end, agency, procedure, sector, procedures, role)
     sums = {name: Sum(name, default=0) for name in COUNTERS}
     if group_by == "month":
         from django.db.models.functions import TruncMonth
@@ -49,20 +58,21 @@ def figures(start, end, agency=None, procedure=None, sector=None, group_by=None,
         grouped = rows.annotate(key=TruncMonth("day")).values("key").annotate(**sums).order_by("key")
         return [_derived({**r, "key": r["key"].strftime("%Y-%m")}) for r in grouped]
     if group_by in GROUPS:
-        field = GROUPS[group_by]
+        field = f"{ROLES[role][0]}__code" if group_by == "agency" else GROUPS[group_by]
         grouped = rows.values(field).annotate(**sums).order_by(field)
         return [_derived({**{k: v for k, v in r.items() if k != field}, "key": r[field]}) for r in grouped]
     totals = rows.aggregate(**sums)
-    return _derived({name: totals[name] or 0 for name in COUNTERS}) | in_progress(agency, procedure, sector, procedures)
+    counted = _derived({name: totals[name] or 0 for name in COUNTERS})
+    return counted | in_progress(agency, procedure, sector, procedures, role)
 
 
-def in_progress(agency=None, procedure=None, sector=None, procedures=None):
+def in_progress(agency=None, procedure=None, sector=None, procedures=None, role="receiving"):
     """Open dossiers now, within time or overdue (the open set is small and indexed)."""
     open_dossiers = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES)
     if procedures is not None:
         open_dossiers = open_dossiers.filter(procedure__code__in=procedures)
     if agency is not None:
-        open_dossiers = open_dossiers.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
+        open_dossiers = open_dossiers.filter(of_unit(agency, ROLES[role][1]))
     if procedure:
         open_dossiers = open_dossiers.filter(procedure__code=procedure)
     if sector:

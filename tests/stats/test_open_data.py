@@ -28,6 +28,7 @@ class FigureFactory(DjangoModelFactory):
 
     day = datetime.date(2026, 1, 15)
     agency = factory.SubFactory(AgencyFactory)
+    deciding_agency = factory.SelfAttribute("agency")
     procedure = factory.LazyFunction(lambda: published().procedure)
     sector = factory.LazyAttribute(lambda row: row.procedure.versions.first().sector)
 
