@@ -1,5 +1,7 @@
 """A leader looks at the dashboard in a real browser and drills down."""
 
+import io
+
 import pytest
 
 from tests.dossiers.helpers import drive_to_end, file_dossier
@@ -44,3 +46,47 @@ def test_a_centre_manager_evens_out_the_load_from_the_officers_page(page_for, de
     task = DossierTask.objects.get(dossier_id=submitted["id"], kind="intake")
     assert task.owner == demo["tiepnhan.dongha"]
     shoot(manager, "desktop-team")
+
+
+@pytest.fixture
+def lived_in(transactional_db):
+    """The demo province with a year of history (before the ``demo`` fixture seeds it again,
+    which keeps what is there)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--history", "--dossiers", "60", "--seed", "7", stdout=io.StringIO())
+
+
+def test_the_index_of_a_lived_in_province_its_dossiers_and_a_periodic_report(lived_in, page_for, tmp_path):
+    """A leader opens the index of the demo's year, follows a share down to its dossiers and
+    downloads last quarter's report, whose figures are the dashboard's."""
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from egov.stats.index import score
+    from egov.stats.periods import Period
+    from egov.stats.selectors import figures
+
+    year = Period(timezone.localdate().year)
+    expected = score(year)
+    page = page_for("quantri")
+    page.goto("/dashboard/")
+    page.click("a[href^='/dashboard/index/']")
+    page.wait_for_selector("table#index-table")
+    assert float(page.inner_text("#index-total")) == expected["total"]["points"]
+    assert page.locator("[data-indicator=digitisation]").inner_text().count("not measured") == 1
+    shoot(page, "desktop-service-index")
+    on_time = next(c for g in expected["groups"] for c in g["components"] if c["key"] == "on_time")
+    page.locator("[data-indicator=on_time] a").click()
+    page.wait_for_selector("table#dossiers")
+    assert page.inner_text("#count").startswith(f"{on_time['denominator']} dossiers")
+
+    page.goto("/dashboard/")
+    quarter = Period.last_ended()[1]
+    with page.expect_download() as download:
+        page.click(f"a[href*='/api/v1/stats/reports/?period={quarter}&format=xlsx']")
+    saved = tmp_path / "report.xlsx"
+    download.value.save_as(saved)
+    header, *_rows, total = load_workbook(saved).worksheets[0].values
+    counted = dict(zip(header, total, strict=True))
+    assert counted["Tiếp nhận"] == figures(quarter.start, quarter.end)["received"] > 0

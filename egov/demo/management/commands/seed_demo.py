@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from egov.accounts.identity import mark_verified
@@ -59,6 +60,15 @@ class Command(BaseCommand):
     def _history(self, count, seed):
         if Dossier.objects.exclude(code=None).exists():
             self.stdout.write("history: dossiers exist already; none added")
+            return
+        from egov.catalog.models import ProcedureVersion
+
+        first = ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED).aggregate(
+            first=Min("effective_from"))["first"]  # fmt: skip
+        if first is None or first > timezone.now() - datetime.timedelta(days=365):
+            self.stdout.write(
+                "history: the demo procedures came into force on %s, too recently to have lived a year under "
+                "them; a year of history needs an empty database (delete var/egov.sqlite3)" % (first and first.date()))
             return
         started = time.perf_counter()
         self.stdout.write(f"history: playing {count} dossiers over the past year (seed {seed})…")
