@@ -23,7 +23,7 @@ from egov.stats.index import score
 from egov.stats.models import PeriodicReport
 from egov.stats.periods import BadPeriod, Period
 from egov.stats.reports import make_report
-from egov.stats.selectors import GROUPS, ROLES, figures
+from egov.stats.selectors import GROUPS, ROLES, figures, in_progress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -126,6 +126,8 @@ class FiguresView(APIView):
             raise ValidationError({"group_by": [_("One of: %(g)s") % {"g": ", ".join(GROUPS)}]})
         role = _role(params)
         data = figures(start, end, agency, params.get("procedure"), params.get("sector"), group_by, procedures, role)
+        if group_by is None:
+            data |= in_progress(agency, params.get("procedure"), params.get("sector"), procedures, role)
         return Response({"from": start, "to": end, "group_by": group_by, "role": role, "figures": data})
 
 

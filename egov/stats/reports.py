@@ -30,7 +30,7 @@ from egov.dossiers.models import Dossier
 
 from .models import PeriodicReport
 from .periods import Period
-from .selectors import figures
+from .selectors import figures, of_unit
 
 COLUMNS = [
     ("received", gettext_lazy("Received")), ("received_online", gettext_lazy("of which online")),
@@ -77,7 +77,7 @@ def _in_progress_at(moment, by, agency=None):
         submitted_at__lt=moment,
     )
     if agency is not None:
-        open_then = open_then.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
+        open_then = open_then.filter(of_unit(agency, "receiving_agency"))
     counts = open_then.values(field).annotate(all=Count("pk"), late=Count("pk", filter=Q(due_at__lt=moment)))
     return {row[field]: (row["all"] - row["late"], row["late"]) for row in counts}
 

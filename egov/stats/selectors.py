@@ -1,8 +1,9 @@
 """The figures of the national service index (domain notes section 7), from the rollups."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
+from egov.agencies.models import Agency
 from egov.dossiers.models import Dossier
 
 from .models import COUNTERS, DailyFigure
@@ -30,8 +31,9 @@ def _derived(row):
 
 
 def of_unit(agency, field):
-    """A unit's own rows and those of the units directly under it (a district's communes)."""
-    return Q(**{field: agency}) | Q(**{f"{field}__parent": agency})
+    """A unit's own rows and those of the units directly under it (a district's communes):
+    ``field`` in a short list of units, which the (unit, …) indexes answer without a join."""
+    return Q(**{f"{field}__in": Agency.objects.filter(Q(pk=agency.pk) | Q(parent=agency.pk)).values("pk")})
 
 
 def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=None, role="receiving"):
@@ -49,7 +51,8 @@ def _filtered(start, end, agency=None, procedure=None, sector=None, procedures=N
 
 def figures(start, end, agency=None, procedure=None, sector=None, group_by=None, procedures=None, role="receiving"):
     """Totals for the period, or one row per agency / sector / procedure / month; within
-    ``procedures`` when given; ``agency`` as the unit receiving or deciding (``role``)."""
+    ``procedures`` when given; ``agency`` as the unit receiving or deciding (``role``).
+    What is open now is :func:`in_progress`'s."""
     rows = _filtered(start, end, agency, procedure, sector, procedures, role)
     sums = {name: Sum(name, default=0) for name in COUNTERS}
     if group_by == "month":
@@ -62,8 +65,12 @@ def figures(start, end, agency=None, procedure=None, sector=None, group_by=None,
         grouped = rows.values(field).annotate(**sums).order_by(field)
         return [_derived({**{k: v for k, v in r.items() if k != field}, "key": r[field]}) for r in grouped]
     totals = rows.aggregate(**sums)
-    counted = _derived({name: totals[name] or 0 for name in COUNTERS})
-    return counted | in_progress(agency, procedure, sector, procedures, role)
+    return _derived({name: totals[name] or 0 for name in COUNTERS})
+
+
+def total_of(rows):
+    """The totals of grouped rows (a period's months add up to the period)."""
+    return _derived({name: sum(row[name] for row in rows) for name in COUNTERS})
 
 
 def in_progress(agency=None, procedure=None, sector=None, procedures=None, role="receiving"):
@@ -77,17 +84,15 @@ def in_progress(agency=None, procedure=None, sector=None, procedures=None, role=
         open_dossiers = open_dossiers.filter(procedure__code=procedure)
     if sector:
         open_dossiers = open_dossiers.filter(version__sector__code=sector)
-    now = timezone.now()
-    counts = open_dossiers.aggregate(
-        in_progress=Count("pk"),
-        overdue=Count("pk", filter=Q(due_at__lt=now, issued_at__isnull=True)),
-    )
-    return {"in_progress": counts["in_progress"], "in_progress_overdue": counts["overdue"],
-            "in_progress_in_time": counts["in_progress"] - counts["overdue"]}  # fmt: skip
+    # Two plain counts rather than one with a filter: for the whole province each reads one
+    # index alone (status, due_at; and the partial index of open, unissued dossiers).
+    total = open_dossiers.count()
+    overdue = open_dossiers.filter(due_at__lt=timezone.now(), issued_at__isnull=True).count()
+    return {"in_progress": total, "in_progress_overdue": overdue, "in_progress_in_time": total - overdue}
 
 
 def overdue_dossiers(agency=None, limit=50):
     rows = Dossier.objects.filter(status__in=Dossier.OPEN_STATUSES, due_at__lt=timezone.now(), issued_at__isnull=True)
     if agency is not None:
-        rows = rows.filter(Q(receiving_agency=agency) | Q(receiving_agency__parent=agency))
+        rows = rows.filter(of_unit(agency, "receiving_agency"))
     return rows.select_related("version", "receiving_agency").order_by("due_at")[:limit]

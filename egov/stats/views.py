@@ -15,7 +15,7 @@ from egov.common.vocabulary import Role
 
 from .index import BEHIND, dossiers_behind, score
 from .periods import BadPeriod, Period
-from .selectors import ROLES, figures, overdue_dossiers
+from .selectors import ROLES, figures, in_progress, overdue_dossiers, total_of
 from .workload import open_tasks_of, workload
 
 
@@ -45,8 +45,9 @@ def dashboard(request):
     end = parse_date(request.GET.get("to", "")) or today
     procedure = request.GET.get("procedure") or None
     role = request.GET.get("role") if request.GET.get("role") in ROLES else "receiving"
-    totals = figures(start, end, agency, procedure, role=role)
     trend = figures(start, end, agency, procedure, group_by="month", role=role)
+    # The period's totals are its months' (one reading of the rollups fewer), plus what is open now.
+    totals = total_of(trend) | in_progress(agency, procedure, role=role)
     breakdown = figures(start, end, agency, procedure, group_by="procedure" if agency else "agency", role=role)
     names = dict(Agency.objects.values_list("code", "name"))
     return render(request, "stats/dashboard.html", {

@@ -9,7 +9,7 @@ from django.utils import timezone
 from egov.common.vocabulary import Role
 from egov.stats.index import GROUPS, INDICATORS, score
 from egov.stats.periods import Period
-from egov.stats.selectors import figures
+from egov.stats.selectors import figures, in_progress
 from tests.factories import AgencyFactory, commune, officer, submitted
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_department_has_the_figures_of_what_it_decides(django_capture_on_commi
     assert figures(today, today, department, role="deciding")["received"] == 3
     assert figures(today, today, world.agency)["received"] == 3
     assert figures(today, today, world.agency, role="deciding")["received"] == 0
-    assert figures(today, today, department, role="deciding")["in_progress"] == 3
+    assert in_progress(department, role="deciding")["in_progress"] == 3
     by_unit = figures(today, today, group_by="agency", role="deciding")
     assert [(row["key"], row["received"]) for row in by_unit] == [(department.code, 3)]
     index = score(this_month(), department, role="deciding")
