@@ -203,6 +203,7 @@ def run():
     for label, url in [("province", "/dashboard/"), ("drill down to one agency", f"/dashboard/?agency={unit}"),
                        ("API figures by agency", "/api/v1/stats/figures/?group_by=agency"),
                        ("national service index, the year", "/dashboard/index/"),
-                       ("index of one agency, deciding", f"/dashboard/index/?agency={unit}&role=deciding")]:  # fmt: skip
+                       ("index of one agency, deciding",
+                        f"/dashboard/index/?agency={unit}&role=deciding")]:  # fmt: skip
         samples, queries = measure(leader, url)
         print(f"  {label + ':':34s}{describe(samples)}, {queries} queries")

@@ -51,6 +51,8 @@ app.conf.beat_schedule = {
     # retention periods of the personal data law, at night
     "enforce-retention": {"task": "egov.privacy.tasks.enforce_retention", "schedule": crontab(hour=2, minute=30)},
     "send-digests": {"task": "egov.notifications.tasks.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # online payments the gateway left unanswered, and refunds still to send
+    "reconcile-payments": {"task": "egov.payments.tasks.reconcile_payments", "schedule": 300.0},
     "periodic-reports": {"task": "egov.stats.tasks.make_periodic_reports",
                          "schedule": crontab(day_of_month=1, hour=3, minute=0)},
 }

@@ -83,3 +83,37 @@ def pdf_file():
         return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
 
     return build
+
+
+@pytest.fixture
+def gateway(settings):
+    """The payment gateway simulator (gateway_simulator/), served on a free loopback port in a
+    thread, with the product's VNPAY settings pointed at it. ``gateway.ipn_url`` is empty (no
+    IPN) until a test sets it (a live server's address)."""
+    import socketserver
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from gateway_simulator.gateway import Gateway
+
+    class Server(socketserver.ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    simulated = Gateway("TESTMERCHANT", "test-secret-0123456789abcdef", ipn_attempts=3, ipn_delay=0.2,
+                        log=lambda text: None)  # fmt: skip
+    server = make_server("127.0.0.1", 0, simulated, server_class=Server, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    settings.EGOV_VNPAY_PAY_URL = f"{base}/paymentv2/vpcpay.html"
+    settings.EGOV_VNPAY_API_URL = f"{base}/merchant_webapi/api/transaction"
+    settings.EGOV_VNPAY_TMN_CODE = simulated.tmn_code
+    settings.EGOV_VNPAY_HASH_SECRET = simulated.secret
+    settings.EGOV_FORM_ACTION_ORIGINS = [base]
+    simulated.base = base
+    yield simulated
+    server.shutdown()
+    server.server_close()

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import calendar, documents, dossiers, events, procedures, stats, tasks
+from . import calendar, documents, dossiers, events, payments, procedures, stats, tasks
 
 app_name = "api"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("stats/index/", stats.IndexView.as_view(), name="stats-index"),
     path("register/", documents.RegisterView.as_view(), name="register"),
     path("track/", dossiers.TrackView.as_view(), name="track"),
+    path("payments/<str:provider>/ipn/", payments.NotificationView.as_view(), name="payment-notification"),
     path("track/<str:code>/", dossiers.TrackByLinkView.as_view(), name="track-by-link"),
     path("", include(router.urls)),
 ]

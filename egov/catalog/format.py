@@ -1,4 +1,4 @@
-"""The procedure definition format, version 1 (spec/procedure-format.md).
+"""The procedure definition format, version 1 (docs/procedure-format.md).
 
 ``validate(definition)`` checks a definition against the shipped JSON Schema *and* the
 semantic rules of the spec, and returns every problem as ``path: message`` — for example

@@ -2,12 +2,17 @@
 
 from django.conf import settings
 
+
 # No inline script or style anywhere on our pages: the e-form logic, uploads and charts are
 # static files, data reaches them through <script type="application/json"> blocks.
-STRICT_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+def strict_policy():
+    """Forms go to ourselves, or to a payment gateway (EGOV_FORM_ACTION_ORIGINS)."""
+    targets = " ".join(["'self'", *settings.EGOV_FORM_ACTION_ORIGINS])
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action {targets}; frame-ancestors 'none'"
+    )
+
 # The admin and the API explorer are third-party pages with inline code; they get a looser
 # policy (still no foreign origins).
 LOOSE_POLICY = (
@@ -30,7 +35,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             loose = request.path.startswith(LOOSE_PREFIXES)
-            response["Content-Security-Policy"] = LOOSE_POLICY if loose else STRICT_POLICY
+            response["Content-Security-Policy"] = LOOSE_POLICY if loose else strict_policy()
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         user = getattr(request, "user", None)
         if getattr(user, "is_authenticated", False) and (user.kind == "staff" or user.is_staff):

@@ -128,7 +128,7 @@ def dossier_context(document, dossier, extra=None):
             "issued_at": when(dossier.issued_at),
             "completed_at": when(dossier.completed_at),
             "time_limit": summarise_time_limit(dossier.time_limit) if dossier.time_limit else "",
-            "fee": f"{dossier.fee_amount:,}".replace(",", ".") + " đ" if dossier.fee_amount else _("Free of charge"),
+            "fee": money(dossier.fee_amount) if dossier.fee_amount else _("Free of charge"),
             "status": str(dossier.get_status_display()),
             "state": dossier.status,
             "decision_note": dossier.decision_note,
@@ -174,8 +174,32 @@ def dossier_context(document, dossier, extra=None):
         }
         for i, row in enumerate(dossier.handovers.select_related("agency", "giver", "receiver_agency"), 1)
     ]  # fmt: skip
+    ctx["payment"] = paid_fee(dossier)
     ctx.update(extra or {})
     return ctx
+
+
+def paid_fee(dossier):
+    """The fee paid, for the e-receipt: its lines, how and when it was paid, the reference."""
+    from egov.dossiers.models import Payment
+    from egov.payments.providers import get_provider
+
+    payment = dossier.payments.filter(status=Payment.Status.PAID).order_by("-paid_at").first()
+    if payment is None:
+        return None
+    try:
+        how = str(get_provider(payment.provider).label)
+    except LookupError:
+        how = payment.provider
+    return {
+        "amount": money(payment.amount), "how": how, "reference": payment.reference, "paid_at": when(payment.paid_at),
+        "lines": [{"no": i, "name": localize(line["name"]), "amount": money(line["amount"])}
+                  for i, line in enumerate(dossier.fee_lines or [], 1)],
+    }  # fmt: skip
+
+
+def money(amount):
+    return f"{amount:,}".replace(",", ".") + " đ"
 
 
 def key_facts(ctx):

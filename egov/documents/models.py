@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     CONTROL_SLIP = "control_slip", _("Process control slip (Form 06)")
     REGISTER = "register", _("Dossier register (Form 07)")
     RESULT = "result", _("Result")
+    FEE_RECEIPT = "fee_receipt", _("Fee receipt (e-receipt)")
 
 
 class DocumentTemplate(models.Model):

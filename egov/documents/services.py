@@ -27,6 +27,7 @@ TEMPLATES = {
     Kind.APOLOGY: "documents/apology.html",
     Kind.STOP_NOTICE: "documents/stop_notice.html",
     Kind.CONTROL_SLIP: "documents/control_slip.html",
+    Kind.FEE_RECEIPT: "documents/fee_receipt.html",
 }
 
 

@@ -153,7 +153,11 @@ PAYMENT_REQUESTED = declare(
               "{{ link }}")),
     sms=N_("Dossier {{ code }}: please pay the fee before collecting the result."),
 )  # fmt: skip
-PAID = declare("dossier.paid", _("Fee paid"))
+PAID = declare(
+    "dossier.paid", _("Fee paid"),
+    documents=("fee_receipt",),
+    counts=("paid",),
+)  # fmt: skip
 READY_FOR_RETURN = declare(
     "dossier.ready_for_return", _("Result ready to collect"),
     notify={APPLICANT: ALL_CHANNELS, NEXT_OFFICERS: QUIET},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applying, catalogue, following
+from .views import applying, catalogue, following, paying
 
 app_name = "portal"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("my/dossiers/<str:pk>/supplement/", following.supplement, name="supplement"),
     path("my/dossiers/<str:pk>/withdraw/", following.withdraw, name="withdraw"),
     path("my/dossiers/<str:pk>/rate/", following.rate, name="rate"),
+    path("my/dossiers/<str:pk>/pay/", paying.pay, name="pay"),
+    path("payments/<str:provider>/return/", paying.payment_return, name="payment-return"),
     path("track/", following.track, name="track"),
 ]

@@ -389,6 +389,8 @@ IMPERSONAL = {
     "dossiers.ClockPause": "the system's own words for why the clock stopped",
     "dossiers.Payment": "an amount, a provider and the provider's reference",
     "dossiers.DossierCodeCounter": "a counter",
+    "payments.Transaction": "an amount, our reference and the gateway's codes; the order text names the dossier only",
+    "payments.Refund": "an amount, a reason code and our own short error words",
     "stats.DailyFigure": "counts",
     "stats.PeriodicReport": "counts per unit, sector and procedure, as PDF and spreadsheet",
     "agencies.Agency": "an office's own address and contacts",

@@ -6,6 +6,7 @@ files on local disk, e-mail to a folder, Celery on a file-system broker. Product
 DATABASE_URL, CELERY_BROKER_URL and friends (see README.md and production.py).
 """
 
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -15,6 +16,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("EGOV_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+
+
+def origin_of(url):
+    """scheme://host[:port] of ``url`` (what a Content-Security-Policy names)."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
 
 # The embedded default keeps everything it writes (database, files, mail, broker) here.
 for _sub in ("", "media", "mail", "broker", "broker-processed", "broker-control", "static", "cache"):
@@ -57,6 +65,7 @@ INSTALLED_APPS = [
     "egov.integrations",
     "workflows",
     "egov.dossiers",
+    "egov.payments",
     "egov.documents",
     "egov.notifications",
     "egov.stats",
@@ -342,6 +351,17 @@ EGOV_DOSSIER_CODE_FORMAT = env.str("EGOV_DOSSIER_CODE_FORMAT", default="{unit}-{
 EGOV_SIGNING_P12 = env.str("EGOV_SIGNING_P12", default="")
 EGOV_SIGNING_P12_PASSWORD = env.str("EGOV_SIGNING_P12_PASSWORD", default="")
 # SMS: "file" (var/sms/outbox.log, the embedded default) or "http" (the operator's gateway).
+# Online payment through a gateway speaking VNPAY's protocol (egov/payments/providers/vnpay.py).
+# The embedded default is the gateway simulator that make run starts on the loopback
+# (gateway_simulator/); production.py has no default: set all four to offer online payment.
+EGOV_VNPAY_PAY_URL = env.str("EGOV_VNPAY_PAY_URL", default="http://127.0.0.1:8765/paymentv2/vpcpay.html")
+EGOV_VNPAY_API_URL = env.str("EGOV_VNPAY_API_URL", default="http://127.0.0.1:8765/merchant_webapi/api/transaction")
+EGOV_VNPAY_TMN_CODE = env.str("EGOV_VNPAY_TMN_CODE", default="MOTCUA01")
+EGOV_VNPAY_HASH_SECRET = env.str("EGOV_VNPAY_HASH_SECRET", default="simulator-secret-not-for-production")
+# Where our pages may send a form besides themselves (Content-Security-Policy form-action): the
+# payer's way to the gateway is a form posted here and redirected there.
+EGOV_FORM_ACTION_ORIGINS = [origin_of(EGOV_VNPAY_PAY_URL)] if EGOV_VNPAY_PAY_URL else []
+
 EGOV_SMS_PROVIDER = env.str("EGOV_SMS_PROVIDER", default="file")
 EGOV_SMS_URL = env.str("EGOV_SMS_URL", default="")
 EGOV_SMS_TOKEN = env.str("EGOV_SMS_TOKEN", default="")

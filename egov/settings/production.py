@@ -5,7 +5,7 @@ server refuses to start instead of running insecurely.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, origin_of
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # no default: must be set
@@ -39,3 +39,11 @@ EGOV_STAFF_2FA = True
 EGOV_AUDIT_KEY_CREATE = False
 # Behind a TLS-terminating proxy, its X-Forwarded-For tells the real client address.
 EGOV_TRUSTED_PROXIES = env.int("EGOV_TRUSTED_PROXIES", default=1)
+
+# Online payment: none unless the province's gateway is configured (base.py's defaults are
+# the embedded simulator's).
+EGOV_VNPAY_PAY_URL = env.str("EGOV_VNPAY_PAY_URL", default="")
+EGOV_VNPAY_API_URL = env.str("EGOV_VNPAY_API_URL", default="")
+EGOV_VNPAY_TMN_CODE = env.str("EGOV_VNPAY_TMN_CODE", default="")
+EGOV_VNPAY_HASH_SECRET = env.str("EGOV_VNPAY_HASH_SECRET", default="")
+EGOV_FORM_ACTION_ORIGINS = [origin_of(EGOV_VNPAY_PAY_URL)] if EGOV_VNPAY_PAY_URL else []

@@ -3,6 +3,9 @@
 DATABASE_URL still decides the database, so the same suite runs on SQLite and PostgreSQL.
 """
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
@@ -28,6 +31,9 @@ if "plugins.street_vending" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "plugins.street_vending"]  # noqa: F405
 # A fixed sealing key (the tests that anchor the chain point the anchor file at a folder of their own).
 EGOV_AUDIT_KEY = "test-audit-key-not-for-production"
+# Never the embedded instance's anchors (var/audit-anchors.log, sealed with its own key): a
+# folder of each test process's own.
+EGOV_AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="egov-test-anchors-")) / "audit-anchors.log")
 # Webhooks are posted to a receiver on 127.0.0.1 over plain http (tests/integrations/receiver.py);
 # the tests of the refusal switch this off, as it is in production.
 EGOV_WEBHOOK_ALLOW_PRIVATE = True

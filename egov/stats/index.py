@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from egov.catalog.models import ProcedureVersion
-from egov.dossiers.models import Dossier, Rating
+from egov.dossiers.models import Dossier, Payment, Rating
 
 from .rollups import COMPLETION
 from .selectors import ROLES, figures, of_unit
@@ -72,6 +72,10 @@ def _fully_online_procedures(counts, scope):
     return len(fully), len(handled)
 
 
+def _paid_online(counts, scope):
+    return counts["paid_online"], counts["fees_paid"]
+
+
 def _satisfied(counts, scope):
     return counts["rating_satisfied"], counts["rating_count"]
 
@@ -97,8 +101,7 @@ INDICATORS = [
               gettext_lazy("procedures offered fully online ÷ procedures with dossiers received in the period × 6"),
               _fully_online_procedures, behind="received"),
     Indicator("online_payment", "online", 8, gettext_lazy("Fees paid online"),
-              gettext_lazy("dossiers whose fee was paid online ÷ dossiers with a fee × 8"),
-              not_measured_because=gettext_lazy("Online payment is not available yet; it is counted once it is.")),
+              gettext_lazy("fees paid online ÷ fees paid × 8"), _paid_online, behind="paid"),
     Indicator("satisfied", "satisfaction", 18, gettext_lazy("Ratings that are satisfied"),
               gettext_lazy("ratings of 4 or 5 (of 5) ÷ ratings × 18"), _satisfied, behind="rated"),
 ]  # fmt: skip
@@ -154,6 +157,7 @@ BEHIND = {
     "completed": gettext_lazy("Dossiers completed in the period"),
     "received": gettext_lazy("Dossiers received in the period"),
     "rated": gettext_lazy("Dossiers rated in the period"),
+    "paid": gettext_lazy("Dossiers whose fee was paid in the period"),
 }
 
 
@@ -169,6 +173,10 @@ def dossiers_behind(which, period, agency=None, role="receiving", sector=None):
         ).order_by("-issued_at", "-completed_at")
     elif which == "received":
         dossiers = dossiers.filter(submitted_at__gte=start, submitted_at__lt=end).order_by("-submitted_at")
+    elif which == "paid":
+        paid = Payment.objects.filter(status=Payment.Status.PAID, paid_at__gte=start, paid_at__lt=end)
+        dossiers = dossiers.filter(pk__in=paid.values("dossier_id")).prefetch_related("payments")
+        dossiers = dossiers.order_by("-submitted_at")
     elif which == "rated":
         rated = Rating.objects.filter(created_at__gte=start, created_at__lt=end).values("dossier_id")
         dossiers = dossiers.filter(pk__in=rated).order_by("-submitted_at")

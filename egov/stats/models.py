@@ -12,6 +12,7 @@ COUNTERS = [
     "received", "received_online", "received_in_person", "received_post", "received_api",
     "supplement_requested", "refused", "withdrawn", "completed_early", "completed_on_time", "completed_late",
     "working_days_total", "paid_online", "rating_count", "rating_sum", "rating_satisfied",
+    "fees_paid",
 ]  # fmt: skip
 
 
@@ -36,6 +37,7 @@ class DailyFigure(models.Model):
     completed_on_time = models.PositiveIntegerField(default=0)
     completed_late = models.PositiveIntegerField(default=0)
     working_days_total = models.PositiveIntegerField(default=0)
+    fees_paid = models.PositiveIntegerField(default=0)  # dossiers whose fee was paid, at the counter or online
     paid_online = models.PositiveIntegerField(default=0)
     rating_count = models.PositiveIntegerField(default=0)
     rating_sum = models.PositiveIntegerField(default=0)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from egov.calendar.clock import WorkingCalendar
 from egov.common.vocabulary import Timeliness
-from egov.dossiers.models import Dossier, Rating, SupplementRequest
+from egov.dossiers.models import Dossier, Payment, Rating, SupplementRequest
 from egov.integrations.events import TYPES
 
 from .models import COUNTERS, CountedEvent, DailyFigure
@@ -44,6 +44,12 @@ def _rating(event, dossier):
     return {"rating_count": 1, "rating_sum": score, "rating_satisfied": int(score >= SATISFIED)}
 
 
+def _paid(event, dossier):
+    """A fee paid, and whether online (the provider recorded on the dossier's payment)."""
+    payment = dossier.payments.filter(status=Payment.Status.PAID).order_by("-paid_at").first()
+    return {"fees_paid": 1, "paid_online": int(payment is not None and payment.provider not in ("", "counter"))}
+
+
 # The figures an event adds to, by the names its declaration counts (egov/integrations/events.py).
 FIGURES = {
     "received": _received,
@@ -52,6 +58,7 @@ FIGURES = {
     "withdrawn": lambda event, dossier: {"withdrawn": 1},
     "completed": _completed,
     "rating": _rating,
+    "paid": _paid,
 }
 
 
@@ -127,6 +134,9 @@ def direct(start, end):
         add(r.created_at, r.dossier, "rating_count")
         add(r.created_at, r.dossier, "rating_sum", r.score)
         add(r.created_at, r.dossier, "rating_satisfied", int(r.score >= SATISFIED))
+    for p in Payment.objects.filter(status=Payment.Status.PAID).select_related("dossier"):
+        add(p.paid_at, p.dossier, "fees_paid")
+        add(p.paid_at, p.dossier, "paid_online", int(p.provider not in ("", "counter")))
     return result
 
 

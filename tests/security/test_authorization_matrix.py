@@ -69,6 +69,10 @@ MATRIX = {
     "my-data": only(PAGE_PEOPLE),
     "contacts": only(PAGE_PEOPLE), "tokens": only(PAGE_PEOPLE), "set-password": only(PAGE_PEOPLE),
     "code-login": public(OK),
+    # The gateway's notification is signed by the gateway, not by a user: anyone may call it
+    # (and is answered "invalid signature"); the payer's return shows only the payer's own.
+    "payment-notification": public(OK), "payment-return": only(PAGE_PEOPLE, {404}),
+    "pay": only(set(), REFUSED),
     # The code page of a registration in progress: a visitor with none is sent to log in.
     "verify-contact": public(OK_OR_REDIRECT),
     "bo-queue": only({"officer_here", "officer_other", "manager", "admin"}),
@@ -99,6 +103,7 @@ POST_REFUSED = {
     "bo-apologise": ["anonymous", "citizen_a", "citizen_b", "officer_here", "officer_other"],
     "bo-claim-many": ["anonymous", "citizen_a", "citizen_b"],
     "rate": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
+    "pay": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
 }
 
 
@@ -207,6 +212,8 @@ def urls(world):
         "form": f"/my/dossiers/{d}/form/", "papers": f"/my/dossiers/{d}/papers/", "review": f"/my/dossiers/{d}/review/",
         "supplement": f"/my/dossiers/{d}/supplement/", "withdraw": f"/my/dossiers/{d}/withdraw/",
         "rate": f"/my/dossiers/{d}/rate/", "track-page": "/track/",
+        "payment-notification": "/api/v1/payments/vnpay/ipn/?vnp_TxnRef=X&vnp_SecureHash=0",
+        "payment-return": "/payments/vnpay/return/?vnp_TxnRef=X&vnp_SecureHash=0", "pay": f"/my/dossiers/{d}/pay/",
     }  # fmt: skip
 
 

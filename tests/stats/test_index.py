@@ -38,10 +38,11 @@ def test_a_communes_month_scored(activity):
     assert (component(index, "online_filing")["numerator"], component(index, "online_filing")["denominator"]) == (8, 8)
     assert component(index, "fully_online")["points"] == 6  # its one procedure is offered fully online
     assert component(index, "satisfied")["points"] == 18
-    for unmeasured in ("publicity", "digitisation", "online_payment"):
+    assert component(index, "online_payment")["points"] is None  # measured, but no fee was paid
+    for unmeasured in ("publicity", "digitisation"):
         found = component(index, unmeasured)
         assert found["measured"] is False and found["points"] is None and found["not_measured_because"]
-    assert index["total"] == {"points": 52, "max_points": 100, "measured_max_points": 52}
+    assert index["total"] == {"points": 52, "max_points": 100, "measured_max_points": 60}
     empty = score(Period(2020, quarter=1), activity.agency)  # nothing then: no score, not zero
     assert empty["total"]["points"] is None and component(empty, "on_time")["points"] is None
 

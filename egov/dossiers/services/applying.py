@@ -337,7 +337,8 @@ def submit(user, dossier, *, consent=False):
     dossier.status = Dossier.Status.SUBMITTED
     dossier.save(update_fields=SUBMISSION_FIELDS)
     if dossier.fee_amount:
-        Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="counter")
+        # Who takes the money is known when it is taken: the counter, or an online provider.
+        Payment.objects.create(dossier=dossier, amount=dossier.fee_amount, provider="")
     flow_for_procedure(spec.code).start.run(dossier=dossier)
     if user.kind == User.Kind.CITIZEN:
         record_consent(user, "application", reference=dossier.pk)

@@ -28,7 +28,7 @@ from workflows.routing import Move
 
 from .. import status
 from ..models import Dossier, Payment, SupplementRequest
-from ..selectors import manages, may_work_on, open_task_rows, task_for_update
+from ..selectors import dossier_for_update, manages, may_work_on, open_task_rows, task_for_update
 from . import clock
 from .common import log, record_handover
 
@@ -159,6 +159,36 @@ def confirm_payment(user, dossier, reference=""):
     return complete_task(user, task.pk, Outcome.PAID, {"reference": reference}, "")
 
 
+def settle_fee(dossier_id, provider, reference):
+    """An online provider took the fee of a dossier: the payment is recorded as the provider's
+    and the dossier moves on as after the counter's confirmation (the payment task done by
+    nobody), or, paid before it was asked, the fee is simply paid. Returns the payment, or
+    None when no fee was owed any more (the dossier closed, or the fee already paid): the
+    caller gives the money back."""
+    with transaction.atomic():
+        dossier = dossier_for_update(dossier_id)
+        payment = dossier.payments.filter(status=Payment.Status.PENDING).first()
+        if payment is None or dossier.status in Dossier.FINAL_STATUSES:
+            return None
+        payment.provider = provider
+        payment.save(update_fields=["provider"])
+        task = (
+            DossierTask.objects.filter(dossier=dossier, kind=DossierTask.Kind.PAYMENT, status__in=OPEN_TASK_STATUSES)
+            .select_related("process")
+            .select_for_update(of=("process", "self"))
+            .first()
+        )
+        if task is not None:
+            task.dossier = task.process.dossier = dossier
+            _apply(task, None, Outcome.PAID, {"reference": reference}, "")
+        else:
+            _payment(None, dossier, None, Outcome.PAID, {"reference": reference}, "", timezone.now())
+            dossier.save(update_fields=["payment_status", "updated_at"])
+            log(None, "dossier.paid", dossier, events.PAID, provider=provider)
+        payment.refresh_from_db()
+        return payment
+
+
 def _apply(task, user, outcome, data, note):
     dossier, process = task.dossier, task.process
     now = timezone.now()
@@ -263,8 +293,10 @@ def _payment(task, dossier, user, outcome, data, note, now):
     payment.status = Payment.Status.PAID
     payment.paid_at = now
     payment.confirmed_by = user
+    if user is not None:  # an officer confirms the money taken at the counter
+        payment.provider = "counter"
     payment.reference = str(data.get("reference", ""))[:100]
-    payment.save(update_fields=["status", "paid_at", "confirmed_by", "reference"])
+    payment.save(update_fields=["status", "paid_at", "confirmed_by", "reference", "provider"])
     return {"reference": payment.reference}
 
 

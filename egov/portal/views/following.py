@@ -16,8 +16,9 @@ from egov.common.ratelimit import Limit, client_address
 from egov.documents.models import Document, Kind
 from egov.dossiers import selectors, services
 from egov.dossiers.models import Dossier
-from egov.dossiers.payments import get_provider
 from egov.dossiers.timeline import timeline
+from egov.payments.providers import online_providers
+from egov.payments.providers.counter import CounterProvider
 
 from .applying import _messages, own_dossier, paper_rows
 
@@ -49,7 +50,8 @@ def dossier(request, pk):
     return render(request, "portal/dossier.html", {
         "dossier": item, "history": timeline(item), "documents": documents, "result": result, "receipt": receipt,
         "supplement": selectors.open_supplement(item), "rating": getattr(item, "rating", None),
-        "payment": payment, "payment_help": get_provider(payment.provider).start(payment) if payment else None,
+        "payment": payment, "online_providers": online_providers(), "counter_help": CounterProvider.instructions(),
+        "refunds": item.payments.filter(refunds__isnull=False).values_list("refunds__amount", "refunds__status"),
         "can_withdraw": item.is_open and item.status != Dossier.Status.READY_FOR_RETURN,
         "just_submitted": just_submitted, "fields": [r for r in field_rows(item.spec, item.data) if r["visible"]],
     })  # fmt: skip

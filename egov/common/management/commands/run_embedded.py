@@ -1,4 +1,5 @@
-"""Run the whole product on one machine without any service: web server + Celery worker/beat.
+"""Run the whole product on one machine without any service: web server + Celery worker/beat,
+and the payment gateway simulator when the gateway configured is the one on the loopback.
 
 The embedded default keeps the database in SQLite (WAL mode) and the Celery broker in a
 folder, so background work (documents, notifications, webhooks, timers) still happens.
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -47,6 +49,11 @@ class Command(BaseCommand):
                     env=env,
                 )
             )
+        gateway = urllib.parse.urlsplit(settings.EGOV_VNPAY_PAY_URL)
+        if gateway.hostname == "127.0.0.1" and gateway.port:  # the simulator (gateway_simulator/)
+            ipn = f"http://{host}:{port}/api/v1/payments/vnpay/ipn/"
+            children.append(subprocess.Popen([python, "-m", "gateway_simulator", "--port", str(gateway.port),
+                                              "--ipn-url", ipn], env=env))  # fmt: skip
         children.append(
             subprocess.Popen(
                 [
