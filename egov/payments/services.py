@@ -101,6 +101,7 @@ def settle(provider, notice, via):
         setattr(attempt, stamp, getattr(attempt, stamp) or now)
         if attempt.status != Transaction.Status.STARTED:
             attempt.save(update_fields=[stamp])
+            record(None, "payment.repeated", dossier, after={"reference": attempt.reference, "via": via})
             return ALREADY, attempt
         if notice.amount != attempt.amount:
             attempt.save(update_fields=[stamp])

@@ -33,12 +33,14 @@ SUPPRESS_BELOW = 5
 RELATIONS = {
     "received": ("received_online", "received_in_person", "received_post", "received_api"),
     "completed": ("completed_early", "completed_on_time", "completed_late"),
+    "fees_paid": ("paid_online", "paid_at_counter"),
 }
 COUNTS = [
     "received", "received_online", "received_in_person", "received_post", "received_api", "supplement_requested",
     "refused", "withdrawn", "completed", "completed_early", "completed_on_time", "completed_late",
+    "fees_paid", "paid_online", "paid_at_counter",
 ]  # fmt: skip
-RATIOS = ["on_time_rate", "average_working_days", "online_share", "satisfaction"]
+RATIOS = ["on_time_rate", "average_working_days", "online_share", "paid_online_share", "satisfaction"]
 FIELDS = ["key", *COUNTS, *RATIOS]
 GROUPS = ("agency", "sector", "procedure", "month")
 TOTAL = "total"  # a period's total of a count: not a table, but what a fully shown one adds up to
@@ -125,6 +127,8 @@ def _public_row(table, key, row, hidden):
     out["online_share"] = (round((out["received_online"] + out["received_api"]) / out["received"], 4)
                            if shown("received", "received_online", "received_api") and out["received"]
                            else None)  # fmt: skip
+    out["paid_online_share"] = (round(out["paid_online"] / out["fees_paid"], 4)
+                                if shown("fees_paid", "paid_online") and out["fees_paid"] else None)  # fmt: skip
     out["satisfaction"] = (round(row["satisfaction"], 1)
                            if (row.get("rating_count") or 0) >= SUPPRESS_BELOW else None)  # fmt: skip
     return out

@@ -24,7 +24,8 @@ def _derived(row):
         "on_time_rate": round(in_time / completed, 4) if completed else None,
         "average_working_days": round(row["working_days_total"] / completed, 2) if completed else None,
         "online_share": round((row["received_online"] + row["received_api"]) / received, 4) if received else None,
-        "paid_online_share": round(row["paid_online"] / received, 4) if received else None,
+        "paid_at_counter": row["fees_paid"] - row["paid_online"],
+        "paid_online_share": round(row["paid_online"] / row["fees_paid"], 4) if row["fees_paid"] else None,
         "satisfaction": round(row["rating_sum"] / row["rating_count"], 2) if row["rating_count"] else None,
         "satisfied_share": round(row["rating_satisfied"] / row["rating_count"], 4) if row["rating_count"] else None,
     }

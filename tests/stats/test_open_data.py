@@ -91,11 +91,12 @@ def test_a_hidden_count_is_not_recovered_by_subtraction_ratio_or_differencing(ap
     version = published()
     dong_ha, cam_lo = AgencyFactory(), AgencyFactory()
     plain = {"received": 20, "received_online": 12, "received_in_person": 8, "completed_early": 9,
-             "completed_on_time": 6, "completed_late": 5}  # fmt: skip
+             "completed_on_time": 6, "completed_late": 5, "fees_paid": 12, "paid_online": 7}  # fmt: skip
     for month in MONTHS:
         FigureFactory(day=day_of(month), agency=cam_lo, procedure=version.procedure, **plain)
     FigureFactory(day=day_of(MONTHS[0]), agency=dong_ha, procedure=version.procedure, received=8,
-                  received_online=7, received_api=1, withdrawn=1, completed_early=6, completed_late=2)  # fmt: skip
+                  received_online=7, received_api=1, withdrawn=1, completed_early=6, completed_late=2,
+                  fees_paid=8, paid_online=6)  # two paid at the counter  # fmt: skip
     for month in MONTHS[1:]:
         FigureFactory(day=day_of(month), agency=dong_ha, procedure=version.procedure, **plain)
 
@@ -103,6 +104,8 @@ def test_a_hidden_count_is_not_recovered_by_subtraction_ratio_or_differencing(ap
     january = tables[MONTHS[0]][dong_ha.code]
     assert january["received_api"] is None and january["withdrawn"] is None  # the small counts
     assert january["online_share"] is None  # (7 + 1) / 8 would give the API count back
+    assert january["paid_at_counter"] is None and january["paid_online"] is None  # 8 - 6 would give 2 back
+    assert january["paid_online_share"] is None
     assert recovered == {}, f"the attacker worked out {recovered}"
     # Complementary cells went too, but most of the figures are still there, ratios included.
     cells = sum(len(rows) for rows in tables.values()) * len(COUNTS)
