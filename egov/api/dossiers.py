@@ -196,6 +196,10 @@ class SubmitSerializer(serializers.Serializer):
     consent = serializers.BooleanField(required=False, default=False, help_text=_(
         "A citizen filing for themselves: true once they have agreed to the processing of their personal data. "
         "Without it the answer is 400 with code consent_required, and errors.consent holds the text to show them."))
+    accept_version = serializers.CharField(required=False, allow_blank=True, default="", help_text=_(
+        "When the procedure's rules changed since the draft was started, the answer is 400 with code "
+        "version_changed: errors.version lists what changed for the applicant, errors.accept_version the new "
+        "version's id. Send that id here once they have read it to file under the rules in force."))
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -282,7 +286,10 @@ class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.Retrieve
     def submit(self, request, pk=None):
         body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._detail(services.submit(request.user, self.get_object(), consent=body.validated_data["consent"]))
+        values, dossier = body.validated_data, self.get_object()
+        if values["accept_version"]:
+            dossier = services.adopt_rules_in_force(request.user, dossier, values["accept_version"])
+        return self._detail(services.submit(request.user, dossier, consent=values["consent"]))
 
     @extend_schema(request=SupplementAnswerSerializer, responses=DossierDetailSerializer,
                    summary="Answer a supplement request")  # fmt: skip

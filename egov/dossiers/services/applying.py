@@ -14,8 +14,11 @@ from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where
 from egov.agencies.models import Agency
 from egov.agencies.selectors import active_agency
+from egov.audit import services as audit
 from egov.catalog import eform
 from egov.catalog import selectors as catalog
+from egov.catalog.compare import changes_for_applicant
+from egov.catalog.models import ProcedureVersion
 from egov.common.errors import InvalidInput, NotAllowed, NotFound
 from egov.common.ratelimit import Limit
 from egov.common.vocabulary import DESK_CHANNELS, Role
@@ -258,6 +261,43 @@ def missing_documents(dossier):
     return [key for key in required if key not in present]
 
 
+@transaction.atomic
+def adopt_rules_in_force(user, dossier, accept_version):
+    """The applicant read what changed and moves their draft to the version in force
+    (``accept_version``: its id, as the refusal named it); kept even if the draft then lacks
+    something the new rules ask for, so that the form shows the new questions."""
+    dossier = dossier_for_update(dossier.pk)
+    _check_editable(user, dossier)
+    return _to_version_in_force(dossier, accept_version, save=True)
+
+
+def _to_version_in_force(dossier, accept_version=None, save=False):
+    current = catalog.version_in_force(dossier.procedure.code)
+    if current is None:
+        coming = (ProcedureVersion.objects.filter(procedure_id=dossier.procedure_id, effective_from__gt=timezone.now(),
+                                                  status=ProcedureVersion.Status.PUBLISHED)
+                  .order_by("effective_from").first())  # fmt: skip
+        message = _("This procedure is no longer in force and takes no new dossier.")
+        if coming is not None:
+            message += " " + _("A new version takes dossiers from %(date)s; file it again then.") % {
+                "date": timezone.localtime(coming.effective_from).strftime("%d/%m/%Y")}
+        raise InvalidInput(message, code="procedure_retired")
+    if current.pk == dossier.version_id:
+        return dossier
+    changes = changes_for_applicant(dossier.spec, current.spec)
+    if changes and str(accept_version or "") != str(current.pk):
+        raise InvalidInput(_("The rules of this procedure changed since you started: read what changed and "
+                             "confirm to file under the rules in force."), code="version_changed",
+                           errors={"version": changes, "accept_version": [str(current.pk)]})  # fmt: skip
+    audit.record(None, "dossier.version_repinned", dossier, before={"version": dossier.version_id},
+           after={"version": current.pk})  # fmt: skip
+    dossier.version = current
+    dossier.data = {key: value for key, value in (dossier.data or {}).items() if current.spec.field(key)}
+    if save:
+        dossier.save(update_fields=["version", "data", "updated_at"])
+    return dossier
+
+
 def _deciding_agency(dossier):
     code = dossier.spec.deciding_code(dossier.data)
     agency = active_agency(code)
@@ -286,7 +326,7 @@ def _receiving_agency(dossier, deciding):
 
 # What a submission writes on the dossier (the rest was written while it was a draft).
 SUBMISSION_FIELDS = [
-    "data", "deciding_agency", "receiving_agency", "fee_lines", "fee_amount", "payment_status", "time_limit",
+    "version", "data", "deciding_agency", "receiving_agency", "fee_lines", "fee_amount", "payment_status", "time_limit",
     "submitted_at", "code", "search_text", "status", "updated_at",
 ]  # fmt: skip
 
@@ -299,6 +339,12 @@ def submit(user, dossier, *, consent=False):
     91/2025/QH15), by whatever door they come (the portal's box, the API's ``consent``); the
     agreement is kept with the dossier in the words they were shown. At the desk the
     applicant signs the paper form; a service client files under its own agreement.
+
+    A dossier is handled under the rules in force when it is received: a draft started under
+    an earlier version is filed under the version in force now, its answers carried over where
+    the question still exists; when the form, papers, fees or time limit changed, the
+    applicant confirms first (:func:`adopt_rules_in_force`). A retired procedure takes no
+    dossier.
     """
     if user.kind == User.Kind.CITIZEN and not consent:
         # The answer carries the very text to agree to, for an app to show with its tick box.
@@ -308,6 +354,7 @@ def submit(user, dossier, *, consent=False):
     if dossier.applicant_id == user.pk:
         dossier.applicant = user  # the citizen filing for themselves: no need to read them again
     _check_editable(user, dossier)
+    _to_version_in_force(dossier)
     spec = dossier.spec
     errors = {}
     try:

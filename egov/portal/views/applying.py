@@ -147,12 +147,14 @@ def review(request, pk):
     if moved:
         return moved
     spec = dossier.spec
-    problems, status = [], 200
+    problems, status, changes, new_version = [], 200, [], ""
     by_citizen = request.user.kind != User.Kind.STAFF  # at the desk the applicant signs the paper form
     if request.method == "POST" and by_citizen and not request.POST.get("consent"):
         problems, status = [_("Tick the box to agree to the processing of your personal data.")], 400
     elif request.method == "POST":
         try:
+            if request.POST.get("accept_version"):
+                dossier = services.adopt_rules_in_force(request.user, dossier, request.POST["accept_version"])
             dossier = services.submit(request.user, dossier, consent=by_citizen)
             if request.user.kind == User.Kind.STAFF:  # filed at the desk: back to the workspace to accept it
                 messages.success(request, _("Submitted with code %(code)s.") % {"code": dossier.code})
@@ -160,11 +162,16 @@ def review(request, pk):
             request.session["just_submitted"] = str(dossier.pk)
             return redirect("portal:dossier", pk=dossier.pk)
         except DomainError as exc:
-            problems, status = _messages(exc), exc.status
+            if exc.code == "version_changed":  # shown with what changed, and a button to confirm
+                problems, status = [str(exc.message)], exc.status
+                changes, new_version = exc.errors["version"], exc.errors["accept_version"][0]
+            else:
+                problems, status = _messages(exc), exc.status
     context = eform.context_for(dossier.data, applicant_of(dossier), condition_channel(dossier.channel))
     return render(request, "portal/review.html", {
         "dossier": dossier, "rows": [r for r in field_rows(spec, dossier.data) if r["visible"]],
         "papers": paper_rows(dossier), "missing": missing_documents(dossier), "problems": problems,
         "fee": spec.fee_total(context), "step": "review",
         "consent_text": consent_text("application") if by_citizen else "",
+        "changes": changes, "new_version": new_version,
     }, status=status)  # fmt: skip
