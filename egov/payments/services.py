@@ -165,7 +165,9 @@ def queue_refund(payment, reason, attempt=None):
 def send_refund(refund_id):
     """Give an online refund back through its gateway (a queued one; retried by beat)."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("transaction", "payment").get(pk=refund_id)
+        refund = (
+            Refund.objects.select_for_update(of=("self",)).select_related("transaction", "payment").get(pk=refund_id)
+        )
         if refund.status != Refund.Status.QUEUED or refund.transaction is None:
             return refund
         refund.attempts += 1
