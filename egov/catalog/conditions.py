@@ -2,8 +2,10 @@
 
 A rule is evaluated over ``{"data": <form values>, "applicant": {...}, "channel": ...}``.
 The server evaluates with ``panzi-json-logic`` (spec-compliant, tested against the
-json-logic-js suite); the browser runs the vendored ``json-logic-js`` on the same rules, so
-a field hidden on the page is hidden on the server too — and the server has the last word.
+json-logic-js suite), and only the server: the e-form page asks it which fields show and
+which are required as the answers change (portal ``form_state``), so a field hidden on the
+page is hidden at submission too — two libraries disagreed on empty values, "" against 0,
+``cat`` with null and ``max`` of nothing.
 """
 
 from json_logic import jsonLogic

@@ -1,10 +1,8 @@
 """The e-form on a page: fields described for the template, and posted values read back.
 
-The same JSON Logic rules (``visible``, ``required``) are put on the page as data
-attributes for the vendored json-logic-js; the server re-checks everything on save.
+Which fields show and which are required is the server's to say, here and as the page's
+answers change (portal ``form_state``): the browser evaluates no rule of its own.
 """
-
-import json
 
 from egov.agencies.models import Agency
 
@@ -15,9 +13,6 @@ INPUT_KINDS = {
     "integer": "number", "decimal": "number", "money": "number", "date": "date",
 }  # fmt: skip
 
-
-def _rule(value):
-    return json.dumps(value if value is not None else True)
 
 
 def field_rows(spec, values, errors=None, fields=None, applicant=None, channel="online"):
@@ -31,8 +26,7 @@ def field_rows(spec, values, errors=None, fields=None, applicant=None, channel="
         visible, required = states.get(field.key, (True, False))
         row = {
             "key": field.key, "type": field.type, "label": field.label(), "help": field.help(),
-            "visible": visible, "required": required, "visible_rule": _rule(field.visible),
-            "required_rule": _rule(field.required), "errors": errors.get(f"data.{field.key}", []),
+            "visible": visible, "required": required, "errors": errors.get(f"data.{field.key}", []),
             "value": values.get(field.key, ""), "input": INPUT_KINDS.get(field.type, field.type),
             "max_length": field.get("max_length"), "pattern": field.get("pattern"),
             "min": field.get("min"), "max": field.get("max"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("my/dossiers/", following.my_dossiers, name="my-dossiers"),
     path("my/dossiers/<str:pk>/", following.dossier, name="dossier"),
     path("my/dossiers/<str:pk>/form/", applying.form, name="form"),
+    path("my/dossiers/<str:pk>/form/state/", applying.form_state, name="form-state"),
     path("my/dossiers/<str:pk>/papers/", applying.papers, name="papers"),
     path("my/dossiers/<str:pk>/review/", applying.review, name="review"),
     path("my/dossiers/<str:pk>/supplement/", following.supplement, name="supplement"),

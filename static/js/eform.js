@@ -1,59 +1,39 @@
-/* The e-form in the browser: show, hide and require fields live with the same JSON Logic
-   rules the server checks (json-logic-js), and autosave the draft. Without JavaScript the
-   form still works: the server evaluates the rules on every save. */
+/* The e-form in the browser: show, hide and require fields live, and autosave the draft.
+   Which fields show and which are required is asked of the server on every change (the form's
+   data-state address): one evaluation of the procedure's rules, the submission's own, so the
+   page never judges a rule differently. Without JavaScript the form still works: the server
+   evaluates the rules on every save. */
 (function () {
   "use strict";
   var form = document.querySelector("form.eform");
-  if (!form || !window.jsonLogic) { return; }
-  var applicant = JSON.parse(document.getElementById("eform-applicant").textContent);
-  var channel = JSON.parse(document.getElementById("eform-channel").textContent);
+  if (!form || !window.fetch) { return; }
   var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-field]"));
+  var asking = null, latest = 0;
 
-  function valueOf(block) {
-    var type = block.getAttribute("data-type");
-    var key = block.getAttribute("data-field");
-    if (type === "boolean") { var box = form.elements[key]; return !!(box && box.checked); }
-    if (type === "multichoice") {
-      return Array.prototype.slice.call(block.querySelectorAll("input:checked")).map(function (i) { return i.value; });
-    }
-    var input = form.elements[key];
-    if (!input || input.value === "") { return undefined; }
-    if (type === "integer" || type === "decimal" || type === "money") { return Number(input.value); }
-    return input.value;
-  }
-
-  function state() {
-    var data = {};
+  function apply(states) {
     blocks.forEach(function (block) {
-      if (block.hidden || !block.hasAttribute("data-type")) { return; }
-      var value = valueOf(block);
-      if (value !== undefined) { data[block.getAttribute("data-field")] = value; }
+      var key = block.getAttribute("data-field"), state = states[key];
+      if (!state) { return; }
+      block.hidden = !state.visible;
+      if (!block.hasAttribute("data-type")) { return; }  // a section heading
+      var marker = block.querySelector(".req");
+      if (marker) { marker.hidden = !state.required; }
+      var input = form.elements[key];
+      if (input && input.tagName) { input.required = state.required; input.disabled = !state.visible; }
     });
-    return {data: data, applicant: applicant, channel: channel};
-  }
-
-  function truthy(rule, ctx) {
-    try { return !!jsonLogic.apply(JSON.parse(rule), ctx); } catch (e) { return true; }
   }
 
   function refresh() {
-    // A few rounds: a field may depend on a field that is itself conditional.
-    for (var round = 0; round < 5; round++) {
-      var ctx = state(), changed = false, sectionVisible = true;
-      blocks.forEach(function (block) {
-        var isSection = !block.hasAttribute("data-type");
-        var visible = truthy(block.getAttribute("data-visible"), ctx);
-        if (isSection) { sectionVisible = visible; } else { visible = visible && sectionVisible; }
-        if (block.hidden === visible) { block.hidden = !visible; changed = true; }
-        if (isSection) { return; }
-        var required = visible && truthy(block.getAttribute("data-required"), ctx);
-        var marker = block.querySelector(".req");
-        if (marker) { marker.hidden = !required; }
-        var input = form.elements[block.getAttribute("data-field")];
-        if (input && input.tagName) { input.required = required; input.disabled = !visible; }
-      });
-      if (!changed) { break; }
-    }
+    clearTimeout(asking);
+    asking = setTimeout(function () {
+      var body = new FormData(form), asked = ++latest;
+      fetch(form.getAttribute("data-state"), {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: {"X-CSRFToken": body.get("csrfmiddlewaretoken")}
+      }).then(function (r) { return r.json(); }).then(function (states) {
+        if (asked === latest) { apply(states); form.setAttribute("data-states-at", String(asked)); }
+      }).catch(function () { /* offline: the page keeps what it shows; the server decides on save */ });
+    }, 120);
   }
 
   var timer = null, status = document.getElementById("autosave-status");

@@ -60,7 +60,6 @@ def _form_page(request, dossier, values, errors, status=200):
         "dossier": dossier, "spec": spec, "errors": errors, "step": "form",
         "rows": field_rows(spec, values, errors, applicant=applicant_of(dossier),
                            channel=condition_channel(dossier.channel)),
-        "applicant_json": applicant_of(dossier), "channel": condition_channel(dossier.channel),
     }, status=status)  # fmt: skip
 
 
@@ -96,6 +95,24 @@ def form(request, pk):
         return redirect("portal:papers", pk=dossier.pk)
     messages.success(request, _("Your draft was saved. You can come back to it from “My dossiers”."))
     return redirect("portal:form", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def form_state(request, pk):
+    """Which questions show and which are required for the answers on the page, decided by
+    the server's own evaluation of the rules (egov/catalog/eform.py): the page asks here on
+    every change, so the browser never judges a rule differently (an empty number, "" against
+    0, a missing key) from the submission that follows."""
+    dossier, moved = own_draft(request, pk)
+    if moved:
+        return JsonResponse({}, status=409)
+    spec = dossier.spec
+    applicant, channel = applicant_of(dossier), condition_channel(dossier.channel)
+    # Answers that are not valid yet (letters in a number) count as unanswered, as on save.
+    valid, _invalid = eform.clean(spec, posted_values(spec.fields, request.POST), applicant, channel, partial=True)
+    states = eform.field_states(spec, valid, applicant, channel)
+    return JsonResponse({key: {"visible": shown, "required": needed} for key, (shown, needed) in states.items()})
 
 
 def paper_rows(dossier):
