@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from egov.catalog.services import import_definition, publish_version, retire_version
-from egov.common.errors import InvalidInput
+from egov.common.errors import Conflict, InvalidInput
 from egov.dossiers import services
 from egov.dossiers.models import Dossier
 from tests.factories import DefinitionFactory, commune, draft, text
@@ -59,12 +59,12 @@ def test_a_retired_procedure_takes_no_dossier_and_says_when_the_next_one_does():
     world = commune()
     started = draft(world)
     retire_version(world.version)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         services.submit(world.citizen, started, consent=True)
     assert refused.value.code == "procedure_retired"
     coming = import_definition(DefinitionFactory(code=world.code, name=text("Mới", "New"))).version
     publish_version(coming, effective_from=timezone.now() + datetime.timedelta(days=10))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Conflict) as refused:
         services.submit(world.citizen, Dossier.objects.get(pk=started.pk), consent=True)
     when = timezone.localtime(timezone.now() + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
     assert when in str(refused.value.message)

@@ -19,7 +19,7 @@ from egov.catalog import eform
 from egov.catalog import selectors as catalog
 from egov.catalog.compare import changes_for_applicant
 from egov.catalog.models import ProcedureVersion
-from egov.common.errors import InvalidInput, NotAllowed, NotFound
+from egov.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from egov.common.ratelimit import Limit
 from egov.common.vocabulary import DESK_CHANNELS, Role
 from egov.integrations import events
@@ -281,7 +281,7 @@ def _to_version_in_force(dossier, accept_version=None, save=False):
         if coming is not None:
             message += " " + _("A new version takes dossiers from %(date)s; file it again then.") % {
                 "date": timezone.localtime(coming.effective_from).strftime("%d/%m/%Y")}
-        raise InvalidInput(message, code="procedure_retired")
+        raise Conflict(message, code="procedure_retired")
     if current.pk == dossier.version_id:
         return dossier
     changes = changes_for_applicant(dossier.spec, current.spec)
