@@ -72,7 +72,7 @@ MATRIX = {
     # The gateway's notification is signed by the gateway, not by a user: anyone may call it
     # (and is answered "invalid signature"); the payer's return shows only the payer's own.
     "payment-notification": public(OK), "payment-return": only(PAGE_PEOPLE, {404}),
-    "pay": only(set(), REFUSED),
+    "pay": only(set(), REFUSED), "form-state": only(set(), REFUSED),
     # The code page of a registration in progress: a visitor with none is sent to log in.
     "verify-contact": public(OK_OR_REDIRECT),
     "bo-queue": only({"officer_here", "officer_other", "manager", "admin"}),
@@ -104,6 +104,7 @@ POST_REFUSED = {
     "bo-claim-many": ["anonymous", "citizen_a", "citizen_b"],
     "rate": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
     "pay": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
+    "form-state": ["anonymous", "citizen_b", "officer_here", "officer_other", "manager", "admin"],
 }
 
 
@@ -214,6 +215,7 @@ def urls(world):
         "rate": f"/my/dossiers/{d}/rate/", "track-page": "/track/",
         "payment-notification": "/api/v1/payments/vnpay/ipn/?vnp_TxnRef=X&vnp_SecureHash=0",
         "payment-return": "/payments/vnpay/return/?vnp_TxnRef=X&vnp_SecureHash=0", "pay": f"/my/dossiers/{d}/pay/",
+        "form-state": f"/my/dossiers/{d}/form/state/",
     }  # fmt: skip
 
 

@@ -157,10 +157,11 @@ def preview(request, pk):
                   for case in spec.time_limit_cases]  # fmt: skip
         name, description, conditions = spec.name(), spec.description(), spec.conditions_text()
         result_name = spec.result_name()
-    for row in rows:
-        row["is_required"] = row["required_rule"] == "true"
-        row["is_conditional"] = row["required_rule"] not in ("true", "false")
-        row["is_conditionally_shown"] = row["visible_rule"] != "true"
+    for row in rows:  # what the rules say before any answer: always, never, or on a condition
+        field = spec.field(row["key"])
+        row["is_required"] = field.required is True
+        row["is_conditional"] = not isinstance(field.required, bool)
+        row["is_conditionally_shown"] = field.visible not in (None, True)
     kinds = {"original": _("original"), "certified_copy": _("certified copy"), "copy": _("copy")}
     for doc in documents:
         doc["kind"] = kinds.get(doc["kind"], doc["kind"])
