@@ -99,17 +99,21 @@ class ProcedureAdmin(AuditedAdmin, ProcedureAdminAccess, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("new/", wrap(editor.create), name="catalog-create"),
+            path("import/", wrap(editor.import_file), name="catalog-import"),
+            path("version/<int:pk>/export/", wrap(editor.export_file), name="catalog-export"),
             path("version/<int:pk>/edit/", wrap(editor.edit), name="catalog-edit"),
             path("version/<int:pk>/preview/", wrap(editor.preview), name="catalog-preview"),
             path("version/<int:pk>/publish/", wrap(editor.publish), name="catalog-publish"),
             path("version/<int:pk>/copy/", wrap(editor.copy), name="catalog-copy"),
+            path("version/<int:pk>/compare/", wrap(editor.compare), name="catalog-compare"),
             path("version/<int:pk>/retire/", wrap(editor.retire), name="catalog-retire"),
             path("version/<int:pk>/delete/", wrap(editor.delete_draft), name="catalog-delete-draft"),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "create_url": reverse("admin:catalog-create")}
+        extra_context = {**(extra_context or {}), "create_url": reverse("admin:catalog-create"),
+                         "import_url": reverse("admin:catalog-import")}  # fmt: skip
         return super().changelist_view(request, extra_context)
 
 

@@ -39,3 +39,41 @@ def changes_for_applicant(old, new):
     if old.data.get("time_limit") != new.data.get("time_limit"):
         found.append(_("The time limit changed."))
     return found
+
+
+def _summary(entry):
+    """A definition entry in one line (its JSON, keys sorted): what the comparison shows."""
+    import json
+
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True)
+
+
+def _by_key(entries, key="key"):
+    return {entry.get(key): entry for entry in entries or []}
+
+
+def compare_versions(old, new):
+    """Field by field, for an administrator: [(part, [(key, state, before, after)])] where state
+    is "added", "removed" or "changed"; parts without a difference are left out."""
+    parts = [
+        (_("Form"), _by_key(old.data.get("form")), _by_key(new.data.get("form"))),
+        (_("Papers"), _by_key(old.data.get("documents")), _by_key(new.data.get("documents"))),
+        (_("Fees"), _by_key(old.data.get("fees"), "code"), _by_key(new.data.get("fees"), "code")),
+        (_("Steps"), _by_key(old.data.get("steps")), _by_key(new.data.get("steps"))),
+        (_("Time limit"), {"time_limit": old.data.get("time_limit")}, {"time_limit": new.data.get("time_limit")}),
+        (_("Agencies"), {"agencies": old.data.get("agencies")}, {"agencies": new.data.get("agencies")}),
+        (_("Payment"), {"payment": old.data.get("payment", "")}, {"payment": new.data.get("payment", "")}),
+    ]  # fmt: skip
+    found = []
+    for title, before, after in parts:
+        rows = []
+        for key in [*before, *[k for k in after if k not in before]]:
+            if key not in after:
+                rows.append((key, "removed", _summary(before[key]), ""))
+            elif key not in before:
+                rows.append((key, "added", "", _summary(after[key])))
+            elif before[key] != after[key]:
+                rows.append((key, "changed", _summary(before[key]), _summary(after[key])))
+        if rows:
+            found.append((title, rows))
+    return found

@@ -15,7 +15,7 @@ from egov.catalog.editor.forms import PARTS
 from egov.catalog.format import normalise
 from egov.catalog.models import Procedure, ProcedureVersion
 from egov.common.vocabulary import Role
-from tests.factories import AgencyFactory, demo_procedure, officer
+from tests.factories import AgencyFactory, demo_procedure, officer, published
 from tests.forms import FormReader, read_form
 
 pytestmark = pytest.mark.django_db
@@ -581,3 +581,54 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_two_versions_compared_field_by_field(admin_client):
+    from egov.catalog.compare import compare_versions
+    from tests.factories import DefinitionFactory, text
+
+    first = published(code="9.900001")
+    second = services.publish_version(services.import_definition(DefinitionFactory(
+        code="9.900001", time_limit={"working_days": 5},
+        fees=[{"code": "fee", "name": text("Lệ phí", "Fee"), "amount": 20_000}],
+        documents=[*DefinitionFactory()["documents"], {"key": "photo", "name": text("Ảnh", "Photo"),
+                                                       "kind": "original", "required": False}],
+    )).version)  # fmt: skip
+    parts = dict(compare_versions(first.spec, second.spec))
+    assert [(key, state) for key, state, *_ in parts["Papers"]] == [("photo", "added")]
+    assert [(key, state) for key, state, *_ in parts["Fees"]] == [("fee", "added")]
+    assert [(key, state) for key, state, *_ in parts["Time limit"]] == [("time_limit", "changed")]
+    assert "Form" not in parts and "Steps" not in parts
+    page = admin_client.get(f"/admin/catalog/procedure/version/{second.pk}/compare/")
+    assert page.status_code == 200 and "Version 1 → version 2" in page.content.decode()
+    assert page.content.decode().count('class="change-added"') == 2
+    editor = admin_client.get(f"/admin/catalog/procedure/version/{second.pk}/edit/").content.decode()
+    assert f"/admin/catalog/procedure/version/{second.pk}/compare/" in editor
+
+
+def test_import_and_export_in_the_admin(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from egov.catalog.format import to_yaml
+    from tests.factories import DefinitionFactory
+
+    definition = DefinitionFactory(code="9.900002")
+    broken = {**definition, "time_limit": {"working_days": "three"}, "level": "galaxy"}
+    page = admin_client.post("/admin/catalog/procedure/import/",
+                             {"file": SimpleUploadedFile("p.yaml", to_yaml(broken).encode())})  # fmt: skip
+    assert page.status_code == 400 and not Procedure.objects.filter(code="9.900002").exists()
+    errors = page.content.decode()
+    assert "level" in errors and "time_limit" in errors  # each error says where it is
+    done = admin_client.post("/admin/catalog/procedure/import/",
+                             {"file": SimpleUploadedFile("p.yaml", to_yaml(definition).encode())})  # fmt: skip
+    version = ProcedureVersion.objects.get(procedure__code="9.900002")
+    assert done.status_code == 302 and done["Location"].endswith(f"/version/{version.pk}/edit/")
+    assert version.status == "draft"
+    download = admin_client.get(f"/admin/catalog/procedure/version/{version.pk}/export/")
+    assert download["Content-Disposition"].endswith('9.900002-v1.yaml"')
+    from egov.catalog.format import load_text
+
+    assert load_text(download.content.decode(), "x.yaml") == version.definition
+    assert admin_client.post("/admin/catalog/procedure/import/",
+                             {"file": SimpleUploadedFile("p.yaml", b"\xff\xfe")}).status_code == 400  # fmt: skip
+    assert "/admin/catalog/procedure/import/" in admin_client.get("/admin/catalog/procedure/").content.decode()

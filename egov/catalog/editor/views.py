@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,8 +24,9 @@ from egov.common.errors import DomainError
 from egov.common.text import localize
 
 from .. import selectors, services
+from ..compare import compare_versions
 from ..definition import summarise_time_limit
-from ..format import DefinitionError
+from ..format import DefinitionError, load_text, to_yaml
 from ..models import Procedure, ProcedureVersion, Sector
 from .forms import (
     HEADINGS,
@@ -234,6 +236,22 @@ def publish(request, pk):
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
+def compare(request, pk):
+    """Two versions of a procedure side by side, field by field (``?with=`` another version;
+    the one before by default)."""
+    _check(request)
+    version = _version(pk)
+    others = version.procedure.versions.exclude(pk=version.pk).order_by("-number")
+    chosen = request.GET.get("with")
+    other = (others.filter(pk=chosen).first() if chosen and chosen.isdigit() else None) or \
+        others.filter(number__lt=version.number).first() or others.first()  # fmt: skip
+    older, newer = sorted([other, version], key=lambda v: v.number) if other else (None, version)
+    return _page(request, "admin/catalog/compare.html", {
+        "version": version, "other": other, "others": others, "older": older, "newer": newer,
+        "parts": compare_versions(older.spec, newer.spec) if other else [],
+    })  # fmt: skip
+
+
 @require_POST
 def copy(request, pk):
     """A new draft from a published (or retired) version."""
@@ -344,6 +362,43 @@ def create(request):
     return _page(request, "admin/catalog/create.html", {
         "form": form, "problems": problems, "title": _("New procedure"), "opts": Procedure._meta,
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def import_file(request):
+    """Upload a definition file (YAML or JSON): a new procedure or a new draft version of one,
+    or the validation errors, each with its path in the definition."""
+    _check(request)
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose a YAML or JSON file.")]
+        elif upload.size > 2 * 1024 * 1024:
+            problems = [_("The file is larger than 2 MB; a procedure definition is much smaller.")]
+        else:
+            try:
+                text = upload.read().decode("utf-8")
+                result = services.import_definition(load_text(text, name=upload.name), actor=request.user)
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text.")]
+            except DefinitionError as exc:
+                problems = exc.errors
+            else:
+                messages.success(request, _("%(code)s: %(what)s.") % {"code": result.version.procedure.code,
+                                                                       "what": result.describe()})  # fmt: skip
+                return redirect("admin:catalog-edit", pk=result.version.pk)
+    return _page(request, "admin/catalog/import.html", {
+        "problems": problems, "title": _("Import a procedure"), "opts": Procedure._meta,
+    }, status=400 if problems else 200)  # fmt: skip
+
+
+def export_file(request, pk):
+    """A version's definition as the YAML file the import and the command line read."""
+    _check(request)
+    version = _version(pk)
+    response = HttpResponse(to_yaml(version.definition), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{version.procedure.code}-v{version.number}.yaml"'
+    return response
 
 
 def starter(c):
