@@ -4,10 +4,12 @@ The published catalogue is public. Procedure administrators also see drafts
 (``?status=draft`` on the list, ``?version=N`` on a procedure).
 """
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 
@@ -15,6 +17,7 @@ from egov.accounts.selectors import is_procedure_admin
 from egov.agencies.models import Agency
 from egov.catalog import selectors
 from egov.catalog.definition import summarise_time_limit
+from egov.catalog.diagram import bpmn_of, svg_of
 from egov.catalog.models import ProcedureVersion
 from egov.common.text import as_map, localize
 
@@ -123,6 +126,12 @@ LIST_PARAMETERS = [
 ]
 
 
+CODE_PARAMETER = OpenApiParameter(
+    "code", str, OpenApiParameter.PATH, description="National procedure code, e.g. 1.001193"
+)
+VERSION_PARAMETER = OpenApiParameter("version", int, description="A version number (drafts: procedure administrators).")
+
+
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     lookup_field = "code"
@@ -170,15 +179,38 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="National procedure code, e.g. 1.001193"),
-            OpenApiParameter("version", int, description="A version number (drafts: procedure administrators)."),
-        ],
+        parameters=[CODE_PARAMETER, VERSION_PARAMETER],
         summary="A procedure with its definition",
         tags=["catalogue"],
     )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[CODE_PARAMETER, VERSION_PARAMETER],
+        responses={(200, "application/xml"): OpenApiTypes.STR},
+        summary="The procedure's path as BPMN 2.0 XML",
+        description="The path of the version in force (or ``?version=N``) with its diagram interchange, "
+        "for a BPMN modeller. ``manage.py export_procedure CODE --format bpmn`` writes the same.",
+        tags=["catalogue"],
+    )
+    @action(detail=True, url_path="bpmn")
+    def bpmn(self, request, code=None):
+        version = self.get_object()
+        response = HttpResponse(bpmn_of(version), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{version.procedure.code}-v{version.number}.bpmn"'
+        return response
+
+    @extend_schema(
+        parameters=[CODE_PARAMETER, VERSION_PARAMETER],
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR},
+        summary="The procedure's path as an SVG picture",
+        tags=["catalogue"],
+    )
+    @action(detail=True, url_path="diagram")
+    def diagram(self, request, code=None):
+        version = self.get_object()
+        return HttpResponse(svg_of(version), content_type="image/svg+xml; charset=utf-8")
 
     def get_object(self):
         code = self.kwargs["code"]
@@ -194,4 +226,3 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
         if version is None:
             raise NotFound()
         return version
-

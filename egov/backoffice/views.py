@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
 from egov.catalog import selectors as catalog
+from egov.catalog.diagram import svg_of
 from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.common.paging import page_of
@@ -53,8 +54,15 @@ def queue(request):
     is_manager = bool(agencies_where(request.user, Role.CENTER_MANAGER))
     handles_tasks = any(role != Role.CENTER_MANAGER for role, _agency in role_pairs(request.user))
     scope = params.get("scope") or ("queue" if handles_tasks or not is_manager else "unit")
-    tasks = queues.queue(request.user, scope, params.get("procedure", ""), params.get("step", ""),
-                         params.get("state", ""), params.get("q", "").strip()[:60], params.get("sort", "created"))
+    tasks = queues.queue(
+        request.user,
+        scope,
+        params.get("procedure", ""),
+        params.get("step", ""),
+        params.get("state", ""),
+        params.get("q", "").strip()[:60],
+        params.get("sort", "created"),
+    )
     page = page_of(tasks, 25, params.get("page"))
     now = timezone.now()
     rows = [{"task": t, "colour": queues.colour(t, now),
@@ -145,6 +153,7 @@ def dossier(request, pk):
         "attachments": item.attachments.order_by("document_key", "uploaded_at"), "pauses": item.clock_pauses.all(),
         "supplement": selectors.open_supplement(item), "receipt": receipt,
         "can_apologise": _can_apologise(request.user, item, managed),
+        "path": svg_of(item.version, current=selectors.position(item, tasks)),
     })  # fmt: skip
 
 

@@ -147,9 +147,7 @@ def dossier_for_update(pk):
     """The dossier, locked for a change (call inside a transaction), with its agencies.
     Every writer of a dossier takes this lock first, then its process, then a task."""
     return (
-        Dossier.objects.select_related("receiving_agency", "deciding_agency")
-        .select_for_update(of=("self",))
-        .get(pk=pk)
+        Dossier.objects.select_related("receiving_agency", "deciding_agency").select_for_update(of=("self",)).get(pk=pk)
     )
 
 
@@ -176,6 +174,16 @@ def control_slip(dossier):
 
 def open_supplement(dossier):
     return dossier.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+
+
+def position(dossier, tasks=None):
+    """Where the dossier stands, in the step keys of its version's path (the diagram's
+    node keys): its open tasks' steps, or the step whose supplement the applicant owes."""
+    keys = {t.step_key for t in (open_tasks(dossier) if tasks is None else tasks)}
+    supplement = open_supplement(dossier) if dossier.status == dossier.Status.SUPPLEMENT_REQUESTED else None
+    if supplement is not None:
+        keys.add(f"supplement:{supplement.step_key}")
+    return frozenset(keys)
 
 
 def current_attachments(dossier):

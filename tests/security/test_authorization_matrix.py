@@ -37,7 +37,7 @@ def public(codes=ANY):
 MATRIX = {
     "set_language": public(), "javascript-catalog": public(OK), "calendar-due-date": public(),
     "event-types": public(OK), "open-data-figures": public(OK), "procedure-list": public(OK),
-    "procedure-detail": public(OK), "api-schema": public(), "api-docs": public(), "health": public(OK),
+    "procedure-detail": public(OK), "procedure-bpmn": public(OK), "procedure-diagram": public(OK), "api-schema": public(), "api-docs": public(), "health": public(OK),
     "verify-document": public(OK), "login": public(), "logout": public(), "register": public(),
     "password_reset": public(), "password_reset_done": public(), "password_reset_confirm": public(),
     "password_reset_complete": public(), "oidc_authentication_init": public(),
@@ -187,6 +187,7 @@ def urls(world):
         "track": "/api/v1/track/",
         "track-by-link": f"/api/v1/track/{world['dossier']['code']}/?key={world['dossier']['lookup_key']}",
         "procedure-list": "/api/v1/procedures/", "procedure-detail": "/api/v1/procedures/2.000575/",
+        "procedure-bpmn": "/api/v1/procedures/2.000575/bpmn/", "procedure-diagram": "/api/v1/procedures/2.000575/diagram/",
         "dossier-list": "/api/v1/dossiers/", "dossier-detail": f"/api/v1/dossiers/{d}/",
         "dossier-apologise": f"/api/v1/dossiers/{d}/apologise/", "dossier-attachments": f"/api/v1/dossiers/{d}/attachments/",
         "dossier-documents": f"/api/v1/dossiers/{d}/documents/", "dossier-submit": f"/api/v1/dossiers/{d}/submit/",
@@ -240,8 +241,14 @@ def test_post_matrix_refuses_and_changes_nothing(world):
 
     paths = urls(world)
     before = (Dossier.objects.get(pk=world["dossier"]["id"]).status, world["task"].status)
-    quiet = ["api.call", "attachment.read", "account.login", "account.logout", "account.login_failed",
-             "account.token_issued"]  # the test clients' own tokens
+    quiet = [
+        "api.call",
+        "attachment.read",
+        "account.login",
+        "account.logout",
+        "account.login_failed",
+        "account.token_issued",
+    ]  # the test clients' own tokens
     writes_before = AuditRecord.objects.exclude(action__in=quiet).count()
     failures = []
     for name, actors in POST_REFUSED.items():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from egov.agencies.models import Agency
 from egov.catalog import selectors
 from egov.catalog.definition import summarise_time_limit
+from egov.catalog.diagram import svg_of
 from egov.catalog.models import ProcedureFile, Sector
 from egov.common.text import localize
 
@@ -60,4 +61,5 @@ def procedure(request, code):
     return render(request, "portal/procedure.html", {
         "version": version, "spec": spec, "documents": documents, "time_limits": time_limits, "fees": fees,
         "legal_basis": spec.legal_basis, "conditions": spec.conditions_text(), "description": spec.description(),
+        "path": svg_of(version, simplified=True),
     })  # fmt: skip
