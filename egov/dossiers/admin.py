@@ -2,9 +2,11 @@
 through the audit trail and the outbox); the admin is for looking, not for editing."""
 
 from django.contrib import admin
+from django.urls import path
 
 from egov.common.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
+from . import version_moves
 from .models import Attachment, ClockPause, Dossier, Handover, Payment, SupplementRequest
 
 
@@ -51,3 +53,17 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["lookup_key"]
     inlines = [AttachmentInline, SupplementInline, PauseInline, PaymentInline, HandoverInline]
     show_full_result_count = False  # a million rows: no COUNT(*) on every page
+
+    def get_urls(self):
+        # Moving open dossiers to a newer version of their procedure (the catalogue's editor
+        # links here from a published version).
+        site = self.admin_site
+        return [
+            path("move-to-version/<int:version_id>/",
+                 site.admin_view(lambda request, version_id: version_moves.plan(request, site, version_id)),
+                 name="dossiers-version-plan"),
+            path("version-moves/<int:move_id>/revert/",
+                 site.admin_view(lambda request, move_id: version_moves.revert(request, site, move_id)),
+                 name="dossiers-version-revert"),
+            *super().get_urls(),
+        ]  # fmt: skip

@@ -381,3 +381,33 @@ def _applicant_renamed(sender, instance, created=False, update_fields=None, **kw
         text = search_text_of(dossier.code, instance.full_name)
         if text != dossier.search_text:
             dossier.write_search_text(text)
+
+
+class VersionMove(models.Model):
+    """An open dossier moved to a newer version of its procedure, by an administrator's plan
+    (egov/dossiers/services/versions.py). ``before`` keeps what the move changed so that it
+    can be put back until the next hand-over."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="version_moves")
+    from_version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("from version")
+    )
+    to_version = models.ForeignKey(
+        "catalog.ProcedureVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("to version")
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(_("moved at"))
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("move to another version")
+        verbose_name_plural = _("moves to another version")
+        ordering = ["-moved_at"]
+
+    def __str__(self):
+        return f"{self.dossier}: v{self.before.get('number')} → v{self.after.get('number')}"

@@ -54,9 +54,7 @@ def check_upload(uploaded, document):
     if size == 0:
         raise InvalidInput(errors={"file": [_("The file is empty.")]})
     if size > document.max_bytes:
-        raise InvalidInput(
-            errors={"file": [_("The file is larger than %(mb)s MB.") % {"mb": document.max_mb}]}
-        )
+        raise InvalidInput(errors={"file": [_("The file is larger than %(mb)s MB.") % {"mb": document.max_mb}]})
     uploaded.seek(0)
     head = uploaded.read(8192)
     kind = filetype.guess(head)

@@ -389,6 +389,7 @@ IMPERSONAL = {
     "dossiers.ClockPause": "the system's own words for why the clock stopped",
     "dossiers.Payment": "an amount, a provider and the provider's reference",
     "dossiers.DossierCodeCounter": "a counter",
+    "dossiers.VersionMove": "versions, a step position, a time limit and due dates; no free text",
     "payments.Transaction": "an amount, our reference and the gateway's codes; the order text names the dossier only",
     "payments.Refund": "an amount, a reason code and our own short error words",
     "stats.DailyFigure": "counts",

@@ -122,8 +122,10 @@ def _desk_applicant(applicant, officer):
         raise InvalidInput(errors={"applicant": [_("Say who the applicant is (personal ID number).")]})
     found = identity.verified_account(str(applicant))
     if found is None:
-        message = _("No citizen account has this personal ID number verified; register the applicant with the "
-                    "ID card at the desk.")
+        message = _(
+            "No citizen account has this personal ID number verified; register the applicant with the "
+            "ID card at the desk."
+        )
         raise InvalidInput(errors={"applicant": [message]})
     return found
 
@@ -244,6 +246,11 @@ def _check_upload_quotas(user, dossier, document, uploaded):
         raise InvalidInput(_("Too many uploads in a short time; wait a little and try again."), code="throttled")
 
 
+def condition_context(dossier):
+    """What the definition's conditions (fees, time limits) read for ``dossier``."""
+    return eform.context_for(dossier.data, _applicant_context(dossier), condition_channel(dossier.channel))
+
+
 def form_problems(dossier):
     """Field errors the form would have at submission ({"data.<key>": [...]}), without saving."""
     _cleaned, errors = eform.clean(
@@ -280,7 +287,8 @@ def _to_version_in_force(dossier, accept_version=None, save=False):
         message = _("This procedure is no longer in force and takes no new dossier.")
         if coming is not None:
             message += " " + _("A new version takes dossiers from %(date)s; file it again then.") % {
-                "date": timezone.localtime(coming.effective_from).strftime("%d/%m/%Y")}
+                "date": timezone.localtime(coming.effective_from).strftime("%d/%m/%Y")
+            }
         raise Conflict(message, code="procedure_retired")
     if current.pk == dossier.version_id:
         return dossier
@@ -363,15 +371,13 @@ def submit(user, dossier, *, consent=False):
         errors.update(exc.errors)
     missing = missing_documents(dossier)
     if missing:
-        errors["documents"] = [
-            _("Missing: %(name)s.") % {"name": spec.document(key).name()} for key in missing
-        ]
+        errors["documents"] = [_("Missing: %(name)s.") % {"name": spec.document(key).name()} for key in missing]
     if errors:
         raise InvalidInput(_("The dossier is not complete yet."), code="incomplete", errors=errors)
     deciding = _deciding_agency(dossier)
     dossier.deciding_agency = deciding
     dossier.receiving_agency = _receiving_agency(dossier, deciding)
-    context = eform.context_for(dossier.data, _applicant_context(dossier), condition_channel(dossier.channel))
+    context = condition_context(dossier)
     lines = spec.fee_lines(context)
     dossier.fee_lines = [{"code": fee["code"], "name": fee["name"], "amount": fee["amount"]} for fee in lines]
     dossier.fee_amount = sum(fee["amount"] for fee in lines)

@@ -45,9 +45,7 @@ def resume(dossier, moment):
     open_pause.save(update_fields=["ended_at"])
     if dossier.due_at:
         dossier.due_at = calendar_of(dossier).shift_for_pause(dossier.due_at, open_pause.started_at, moment)
-        DossierTask.objects.filter(dossier=dossier, status__in=OPEN_TASK_STATUSES).update(
-            dossier_due_at=dossier.due_at
-        )
+        DossierTask.objects.filter(dossier=dossier, status__in=OPEN_TASK_STATUSES).update(dossier_due_at=dossier.due_at)
 
 
 def judge(dossier, moment):
