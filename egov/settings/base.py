@@ -401,6 +401,10 @@ FILE_UPLOAD_HANDLERS = [
 # ClamAV (clamd) for uploaded files, e.g. unix:///run/clamav/clamd.ctl; unset = no virus scan.
 EGOV_CLAMAV_ADDRESS = env.str("EGOV_CLAMAV_ADDRESS", default="")
 # Procedures run by a custom flow instead of the generic one, e.g.
+# Four eyes on the catalogue: a procedure version is published only when a second procedure
+# administrator approves the request of the first (docs/procedure-format.md, "Publishing").
+EGOV_PUBLISH_NEEDS_APPROVAL = env.bool("EGOV_PUBLISH_NEEDS_APPROVAL", default=False)
+
 # EGOV_CUSTOM_FLOWS="2.000908=workflows.custom.desk_same_day.DeskSameDayFlow"
 EGOV_CUSTOM_FLOWS = env.dict("EGOV_CUSTOM_FLOWS", default={})
 # Demo accounts' password (seed_demo); never used in production.
