@@ -140,6 +140,8 @@
       if (input) input.value = String(highestOrder(fieldset) + 1);
       row.querySelector("th.row-number").firstChild.textContent = String(rowsOf(fieldset).length);
       setUpRow(root, fieldset, row);
+      // Other enhancements of the rows (rule-builder.js) set up the new one too.
+      row.dispatchEvent(new CustomEvent("catalog-editor:row-added", { bubbles: true }));
       var first = row.querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     }, "add-row"));

@@ -38,6 +38,9 @@ PREFILL = [("", "—")] + [(f"applicant.{k}", f"applicant.{k}") for k in
                          ("full_name", "personal_id", "phone", "email", "address", "date_of_birth")]  # fmt: skip
 OUTCOME_LABELS = {outcome.value: outcome.label for outcome in OUTCOMES}
 ROLE_CHOICES = [("", _("— (a consultation)"))] + [(r, Role(r).label) for r in ROLES]
+# The ids of the page's <datalist>s (templates/admin/catalog/editor.html): the active agencies,
+# and the places of a step (deciding, receiving, then the agencies).
+AGENCY_LIST, PLACE_LIST = "agency-codes", "step-places"
 
 
 def text_map(vi, en):
@@ -51,12 +54,20 @@ def split_text(value):
 
 
 class JSONRule(forms.CharField):
-    """A JSON Logic rule typed as JSON (empty = none)."""
+    """A JSON Logic rule typed as JSON (empty = none).
 
-    def __init__(self, **kwargs):
+    The page shows the rule back as a sentence (``sentence``, e.g. "Shown when %(rule)s.",
+    filled in with :func:`egov.catalog.rule_text.describe`); the rule builder
+    (static/js/rule-builder.js) writes into this input and reads the sentence's pattern from
+    its ``data-sentence`` attribute.
+    """
+
+    def __init__(self, sentence="%(rule)s", **kwargs):
+        self.sentence = sentence
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"size": 40, "placeholder": '{"var": "data.…"}',
-                                                           "class": "json-rule", "spellcheck": "false"}))  # fmt: skip
+                                                           "class": "json-rule", "spellcheck": "false",
+                                                           "data-sentence": sentence}))  # fmt: skip
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -98,12 +109,20 @@ class GeneralForm(forms.Form):
     conditions = forms.CharField(label=_("Conditions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     conditions_en = forms.CharField(label=_("Conditions (English)"), widget=forms.Textarea(attrs={"rows": 2}),
                                     required=False)  # fmt: skip
-    deciding_code = forms.CharField(label=_("Deciding agency (a fixed unit code)"), required=False)
+    # The agency inputs keep the unit code as their value; the page offers the active agencies
+    # as "code — name" to pick from (a <datalist>, filtered by code or name as one types), and
+    # static/js/rule-builder.js adds a picker to the lists (data-agency-picker).
+    deciding_code = forms.CharField(
+        label=_("Deciding agency (a fixed unit code)"), required=False,
+        widget=forms.TextInput(attrs={"list": AGENCY_LIST, "autocomplete": "off"}),
+        help_text=_("Type part of the code or of the name, then pick it from the list."),
+    )  # fmt: skip
     deciding_level = forms.ChoiceField(label=_("…or the agency of this level"), choices=[("", "—")] + DECIDING_LEVELS,
                                        required=False)  # fmt: skip
     deciding_field = forms.CharField(label=_("…chosen in this form field"), required=False,
                                      help_text=_("The key of a form field of type agency."))  # fmt: skip
     receiving = forms.CharField(label=_("Receiving units"), initial="any",
+                                widget=forms.TextInput(attrs={"data-agency-picker": "comma"}),
                                 help_text=_("“any”, or unit codes separated by commas"))  # fmt: skip
     payment = forms.ChoiceField(label=_("Payment"), choices=PAYMENT, required=False)
     result_name_vi = forms.CharField(label=_("Result document"), max_length=300)
@@ -119,7 +138,7 @@ class GeneralForm(forms.Form):
 
 
 class TimeLimitForm(forms.Form):
-    when = JSONRule(label=_("When (empty: the default case, last)"))
+    when = JSONRule(label=_("When (empty: the default case, last)"), sentence=_("This case applies when %(rule)s."))
     working_days = forms.IntegerField(label=_("Working days"), min_value=0, required=False)
     working_hours = forms.IntegerField(label=_("Working hours"), min_value=0, required=False)
     same_day = forms.BooleanField(label=_("Same day"), required=False)
@@ -148,7 +167,7 @@ class FeeForm(forms.Form):
     name_vi = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=0)
-    when = JSONRule(label=_("Charged when (empty: always)"))
+    when = JSONRule(label=_("Charged when (empty: always)"), sentence=_("Charged when %(rule)s."))
 
 
 class DocumentForm(forms.Form):
@@ -158,7 +177,7 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Form"), choices=KINDS, initial="original")
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     required_mode = forms.ChoiceField(label=_("Needed"), choices=REQUIRED, initial="yes")
-    required_rule = JSONRule(label=_("Required when"))
+    required_rule = JSONRule(label=_("Required when"), sentence=_("Required when %(rule)s."))
     template = forms.CharField(label=_("Blank form file"), max_length=120, required=False)
     file_types = forms.CharField(label=_("File types"), initial=", ".join(DEFAULT_FILE_TYPES), required=False)
     max_mb = forms.FloatField(label=_("Max MB"), min_value=0.1, required=False)
@@ -176,8 +195,8 @@ class FieldForm(forms.Form):
     help_vi = forms.CharField(label=_("Help"), max_length=500, required=False)
     help_en = forms.CharField(label=_("Help (English)"), max_length=500, required=False)
     required_mode = forms.ChoiceField(label=_("Required"), choices=REQUIRED, initial="no")
-    required_rule = JSONRule(label=_("Required when"))
-    visible = JSONRule(label=_("Shown when (empty: always)"))
+    required_rule = JSONRule(label=_("Required when"), sentence=_("Required when %(rule)s."))
+    visible = JSONRule(label=_("Shown when (empty: always)"), sentence=_("Shown when %(rule)s."))
     prefill = forms.ChoiceField(label=_("Prefill"), choices=PREFILL, required=False)
     default = forms.CharField(label=_("Default value"), required=False, max_length=200)
     max_length = forms.IntegerField(label=_("Max length"), min_value=1, required=False)
@@ -214,6 +233,7 @@ class StepForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
     at = forms.CharField(label=_("At"), initial="deciding", max_length=20, required=False,
+                         widget=forms.TextInput(attrs={"list": PLACE_LIST, "autocomplete": "off", "size": 16}),
                          help_text=_("deciding, receiving or a unit code"))  # fmt: skip
     budget_hours = forms.FloatField(label=_("Budget (hours)"), min_value=0, required=False,
                                     widget=forms.NumberInput(attrs={"step": "any"}))  # fmt: skip
@@ -221,7 +241,7 @@ class StepForm(forms.Form):
                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
     send_back_to = forms.CharField(label=_("Send back to (step key)"), max_length=60, required=False)
     consult = forms.CharField(label=_("Consult (a consultation step)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}),
+                              widget=forms.Textarea(attrs={"rows": 2, "data-agency-picker": "lines"}),
                               help_text=_("One agency per line: unit code, role (default partner)"))  # fmt: skip
 
     def clean(self):
@@ -486,6 +506,22 @@ def build_definition(code, general, parts):
     d["result"] = {"name": text_map(g["result_name_vi"], g["result_name_en"]), "template": g["result_template"],
                    "electronic": bool(g["result_electronic"])}  # fmt: skip
     return d, where
+
+
+def posted_fields(parts):
+    """The form's fields and the steps' own fields ``(form, {step key: fields})`` as the page
+    posted them, or None when those rows are not valid (or nothing was posted).
+
+    The conditions' sentences and the rule builder use them when the page comes back after a
+    POST, so that a field added and not yet saved can be named in a condition right away.
+    """
+    fields, step_fields = parts["fields"], parts["step_fields"]
+    if not (fields.is_bound and fields.is_valid() and step_fields.is_valid()):
+        return None
+    step_forms = {}
+    for f in rows(step_fields):
+        step_forms.setdefault(f.cleaned_data["step"], []).append(_field(f.cleaned_data))
+    return [_field(f.cleaned_data) for f in rows(fields)], step_forms
 
 
 def _required(c, default):

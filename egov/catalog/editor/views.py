@@ -28,6 +28,7 @@ from ..compare import compare_versions
 from ..definition import summarise_time_limit
 from ..format import DefinitionError, load_text, to_yaml
 from ..models import Procedure, ProcedureVersion, Sector
+from ..rule_text import builder_subjects, phrases
 from .forms import (
     HEADINGS,
     LEVELS,
@@ -37,6 +38,7 @@ from .forms import (
     build_definition,
     initial_data,
     place_errors,
+    posted_fields,
     text_map,
 )
 
@@ -85,12 +87,32 @@ def _forms(version, data=None):
     return general, parts
 
 
+def _rule_context(version, parts):
+    """What the conditions need on the page: the fields they can name (for the sentences and,
+    as JSON, for the rule builder), the builder's phrases, and the agencies to pick from."""
+    posted = posted_fields(parts)
+    if posted is None:  # the stored version's fields (also when the posted rows have errors)
+        definition = version.definition
+        form = definition["form"]
+        step_forms = {step["key"]: step["form"] for step in definition["steps"] if step.get("form")}
+    else:
+        form, step_forms = posted
+    context = {"rule_labels": [*form, *(f for fields in step_forms.values() for f in fields)]}
+    if version.is_draft:  # a read-only version has no builder and no pickers
+        context.update(
+            rule_fields=builder_subjects(form, step_forms), rule_words=phrases(),
+            agencies=[(a.code, a.display_name) for a in Agency.objects.filter(active=True).order_by("code")],
+        )  # fmt: skip
+    return context
+
+
 def _render_editor(request, version, general, parts, status=200, by_part=None, problems=()):
     by_part = by_part or {}
     sections = [{"name": name, "heading": HEADINGS[name], "formset": formset, "problems": by_part.get(name, [])}
                 for name, formset in parts.items()]  # fmt: skip
     groups = [(title, [general[name] for name in names]) for title, names in GENERAL_GROUPS]
     return _page(request, "admin/catalog/editor.html", {
+        **_rule_context(version, parts),
         "version": version, "general": general, "general_groups": groups, "sections": sections,
         "problems": problems, "read_only": not version.is_draft, "state": version.state_label(),
         "versions": version.procedure.versions.order_by("-number"),
