@@ -101,6 +101,7 @@ class ProcedureAdmin(AuditedAdmin, ProcedureAdminAccess, admin.ModelAdmin):
             path("new/", wrap(editor.create), name="catalog-create"),
             path("import/", wrap(editor.import_file), name="catalog-import"),
             path("version/<int:pk>/export/", wrap(editor.export_file), name="catalog-export"),
+            path("version/<int:pk>/bpmn/", wrap(editor.export_bpmn), name="catalog-bpmn"),
             path("version/<int:pk>/edit/", wrap(editor.edit), name="catalog-edit"),
             path("version/<int:pk>/preview/", wrap(editor.preview), name="catalog-preview"),
             path("version/<int:pk>/publish/", wrap(editor.publish), name="catalog-publish"),

@@ -105,6 +105,13 @@ class ProcedureVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A draft waiting for a second administrator's approval to be published
+    # (EGOV_PUBLISH_NEEDS_APPROVAL); cleared when the draft changes or is declined.
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("publication asked by"),
+    )  # fmt: skip
+    approval_requested_at = models.DateTimeField(_("publication asked at"), null=True, blank=True)
     # Copied out of the definition for queries (kept in step by save()).
     name = models.CharField(_("name"), max_length=400)
     name_en = models.CharField(_("name in English"), max_length=400, blank=True)

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from egov.agencies.models import Agency
 from egov.audit.services import record
 from egov.calendar.clock import local_zone
-from egov.common.errors import Conflict, InvalidInput
+from egov.common.errors import Conflict, InvalidInput, NotAllowed
 from egov.common.text import as_map
 from egov.common.text_search import fold
 
@@ -127,6 +128,48 @@ def _local_midnight(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=local_zone())
 
 
+def approval_needed():
+    return settings.EGOV_PUBLISH_NEEDS_APPROVAL
+
+
+@transaction.atomic
+def request_approval(version, actor):
+    """Ask a second administrator to publish this draft (when publishing needs approval)."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise Conflict(_("Only a draft can be published."), code="not_a_draft")
+    check_definition(version.definition)
+    version.approval_requested_by, version.approval_requested_at = actor, timezone.now()
+    version.save(update_fields=["approval_requested_by", "approval_requested_at"])
+    record(actor, "procedure.publication_requested", version, after={"number": version.number})
+    return version
+
+
+@transaction.atomic
+def decline_approval(version, actor):
+    """Take back a request for publication (its author), or decline it (another administrator)."""
+    version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if version.approval_requested_at is None:
+        raise Conflict(_("Nobody asked to publish this draft."), code="not_requested")
+    before = {"asked_by": version.approval_requested_by_id}
+    version.approval_requested_by = version.approval_requested_at = None
+    version.save(update_fields=["approval_requested_by", "approval_requested_at"])
+    record(actor, "procedure.publication_declined", version, before=before)
+    return version
+
+
+def _check_approval(version, actor):
+    """With four eyes on, a draft is published by an administrator other than the one who
+    asked, and only as it was when asked (a change clears the request)."""
+    if not approval_needed():
+        return
+    if version.approval_requested_at is None:
+        raise Conflict(_("Publishing needs a second administrator's approval: ask for it first."),
+                       code="approval_required")  # fmt: skip
+    if actor is None or version.approval_requested_by_id == actor.pk:
+        raise NotAllowed(_("Another administrator approves what you asked to publish."))
+
+
 @transaction.atomic
 def publish_version(version, actor=None, effective_from=None):
     """Publish a draft. It takes new dossiers from ``effective_from`` (the definition's
@@ -134,6 +177,7 @@ def publish_version(version, actor=None, effective_from=None):
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise Conflict(_("Only a draft can be published."), code="not_a_draft")
+    _check_approval(version, actor)
     check_definition(version.definition)  # the world may have changed since it was saved
     now = timezone.now()
     if effective_from is None and version.definition.get("effective_from"):
@@ -145,7 +189,8 @@ def publish_version(version, actor=None, effective_from=None):
     version.published_by = actor
     version.save()
     _chain_effective_dates(version.procedure)
-    record(actor, "procedure.version_published", version, after={"effective_from": version.effective_from})
+    record(actor, "procedure.version_published", version, after={
+        "effective_from": version.effective_from, "asked_by": version.approval_requested_by_id})  # fmt: skip
     return version
 
 
@@ -173,6 +218,9 @@ def update_draft(version, definition, actor=None):
         raise InvalidInput(errors={"code": [_("The code of a procedure cannot change.")]})
     before = version.checksum
     _fill(version, definition)
+    if before != definition_checksum(definition):
+        # what a second administrator was asked to approve is no longer what would be published
+        version.approval_requested_by = version.approval_requested_at = None
     version.save()
     _link_agencies(version)
     record(actor, "procedure.draft_updated", version, before={"checksum": before}, after={"checksum": version.checksum})

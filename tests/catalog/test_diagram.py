@@ -163,3 +163,20 @@ def test_texts_in_the_picture_are_escaped():
     markup = svg.render(layout(ProcedureDefinition(definition), language="vi"))
     assert "<script>" not in markup and "&lt;script&gt;" in markup
     etree.fromstring(markup.encode())  # still well-formed XML
+
+
+@pytest.mark.django_db
+def test_the_editor_shows_the_path_and_downloads_it_as_bpmn(client):
+    from django.urls import reverse
+
+    from tests.factories import administrator
+
+    world = commune()
+    client.force_login(administrator())
+    page = client.get(reverse("admin:catalog-edit", args=[world.version.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert 'id="procedure-path"' in text and "node-step_appraise" in text
+    assert reverse("admin:dossiers-version-plan", args=[world.version.pk]) in text  # a published version
+    response = client.get(reverse("admin:catalog-bpmn", args=[world.version.pk]))
+    assert response["Content-Disposition"].endswith(f'{world.code}-v1.bpmn"')
+    assert SCHEMA.validate(etree.fromstring(response.content))

@@ -26,6 +26,7 @@ from egov.common.text import localize
 from .. import selectors, services
 from ..compare import compare_versions
 from ..definition import summarise_time_limit
+from ..diagram import bpmn_of, svg_of
 from ..format import DefinitionError, load_text, to_yaml
 from ..models import Procedure, ProcedureVersion, Sector
 from ..rule_text import builder_subjects, phrases
@@ -65,7 +66,9 @@ def _check(request):
 
 
 def _version(pk):
-    return get_object_or_404(ProcedureVersion.objects.select_related("procedure", "sector"), pk=pk)
+    return get_object_or_404(
+        ProcedureVersion.objects.select_related("procedure", "sector", "approval_requested_by"), pk=pk
+    )
 
 
 def _forms(version, data=None):
@@ -115,7 +118,7 @@ def _render_editor(request, version, general, parts, status=200, by_part=None, p
         **_rule_context(version, parts),
         "version": version, "general": general, "general_groups": groups, "sections": sections,
         "problems": problems, "read_only": not version.is_draft, "state": version.state_label(),
-        "versions": version.procedure.versions.order_by("-number"),
+        "versions": version.procedure.versions.order_by("-number"), "path": svg_of(version),
         "title": (_("Edit the draft: %(name)s, version %(n)d") if version.is_draft
                   else _("%(name)s, version %(n)d (read-only)")) % {"name": version.display_name, "n": version.number},
         "opts": ProcedureVersion._meta, "has_view_permission": True,
@@ -212,7 +215,8 @@ class PublishForm(forms.Form):
 
 
 def publish(request, pk):
-    """Publish a draft, from now or from a later day (asked on a confirmation page)."""
+    """Publish a draft, from now or from a later day (asked on a confirmation page). With
+    EGOV_PUBLISH_NEEDS_APPROVAL one administrator asks and another approves."""
     _check(request)
     version = _version(pk)
     if not version.is_draft:
@@ -221,29 +225,31 @@ def publish(request, pk):
             general, parts = _forms(version)
             return _render_editor(request, version, general, parts, status=409)
         return redirect("admin:catalog-edit", pk=version.pk)
+    if services.approval_needed() and request.method == "POST" and "ask" not in request.POST:
+        return _answer_request(request, version)
     problems = []
     form = PublishForm(request.POST if request.method == "POST" else None,
                        initial={"effective_from": version.definition.get("effective_from")})
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                if "effective_from" in request.POST:
-                    day = form.cleaned_data["effective_from"]
-                    definition = dict(version.definition)
-                    if day:
-                        definition["effective_from"] = day.isoformat()
-                    else:
-                        definition.pop("effective_from", None)
-                    if definition != version.definition:
-                        services.update_draft(version, definition, actor=request.user)
-                version = services.publish_version(version, actor=request.user)
+                _set_effective_from(version, form, request)
+                if services.approval_needed():
+                    services.request_approval(version, request.user)
+                else:
+                    version = services.publish_version(version, actor=request.user)
         except DefinitionError as exc:
             problems = exc.errors
         except DomainError as exc:
             problems = [str(exc.message)]
         else:
-            messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
-                "n": version.number, "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})
+            if version.is_draft:
+                messages.success(request, _("Approval asked: another administrator publishes version %(n)d.")
+                                 % {"n": version.number})  # fmt: skip
+            else:
+                messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
+                    "n": version.number,
+                    "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
             return redirect("admin:catalog-edit", pk=version.pk)
     elif request.method == "GET":
         try:
@@ -253,9 +259,52 @@ def publish(request, pk):
     return _page(request, "admin/catalog/publish.html", {
         "version": version, "form": form, "problems": problems,
         "current": selectors.version_in_force(version.procedure.code),
+        "approval": services.approval_needed(),
+        "asked_by_me": version.approval_requested_by_id == request.user.pk,
         "title": _("Publish %(name)s, version %(n)d") % {"name": version.display_name, "n": version.number},
         "opts": ProcedureVersion._meta,
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _set_effective_from(version, form, request):
+    """The day the version comes into force, as chosen on the page, kept in the draft."""
+    if "effective_from" not in request.POST:
+        return
+    day = form.cleaned_data["effective_from"]
+    definition = dict(version.definition)
+    if day:
+        definition["effective_from"] = day.isoformat()
+    else:
+        definition.pop("effective_from", None)
+    if definition != version.definition:
+        services.update_draft(version, definition, actor=request.user)
+
+
+def _answer_request(request, version):
+    """Approve and publish a draft another administrator asked to publish, or decline (or
+    take back one's own request)."""
+    try:
+        if "approve" in request.POST:
+            version = services.publish_version(version, actor=request.user)
+            messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
+                "n": version.number,
+                "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+        elif "decline" in request.POST:
+            services.decline_approval(version, request.user)
+            messages.success(request, _("The request to publish version %(n)d is withdrawn.") % {"n": version.number})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("admin:catalog-publish", pk=version.pk)
+    return redirect("admin:catalog-edit", pk=version.pk)
+
+
+def export_bpmn(request, pk):
+    """The version's path as BPMN 2.0 XML, for a modeller (drafts too, for administrators)."""
+    _check(request)
+    version = _version(pk)
+    response = HttpResponse(bpmn_of(version), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{version.procedure.code}-v{version.number}.bpmn"'
+    return response
 
 
 def compare(request, pk):
