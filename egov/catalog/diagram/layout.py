@@ -144,15 +144,7 @@ def _layout(spec, names, simplified):
     plan = _Plan(line_y=MARGIN + above)
 
     start = plan.column(Node("start", "start", _("Dossier received"), w=EVENT, h=EVENT))
-    intake = plan.column(
-        Node(
-            "intake",
-            "task",
-            _("Intake"),
-            detail=[str(Role.INTAKE_OFFICER.label), _("receiving unit")],
-            keys=frozenset({"intake"}),
-        )  # fmt: skip
-    )
+    intake = plan.column(_at_desk("intake", _("Intake")))
     plan.link(start, intake)
     last = intake
     if not simplified:
@@ -195,21 +187,19 @@ def _layout(spec, names, simplified):
 
     if spec.payment == "before_result":
         last = _payment(plan, last, "payment_result")
-    handing = plan.column(
-        Node(
-            "return",
-            "task",
-            _("Return of the result"),
-            detail=[str(Role.INTAKE_OFFICER.label), _("receiving unit")],
-            keys=frozenset({"return"}),
-        )  # fmt: skip
-    )
+    handing = plan.column(_at_desk("return", _("Return of the result")))
     plan.link(last, handing)
     end = plan.column(Node("end", "end", spec.result_name() or _("Result returned"), w=EVENT, h=EVENT))
     plan.link(handing, end)
 
     width = plan.x - GAP + MARGIN + 40  # the end's name is wider than its circle
     return Diagram(spec.name(), plan.nodes, plan.edges, width, plan.line_y + below)
+
+
+def _at_desk(key, label):
+    """A task of the receiving unit's desk (intake, the return of the result)."""
+    return Node(key, "task", label, detail=[str(Role.INTAKE_OFFICER.label), _("receiving unit")],
+                keys=frozenset({key}))  # fmt: skip
 
 
 def _who(role, at, spec, names):

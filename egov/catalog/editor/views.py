@@ -247,9 +247,7 @@ def publish(request, pk):
                 messages.success(request, _("Approval asked: another administrator publishes version %(n)d.")
                                  % {"n": version.number})  # fmt: skip
             else:
-                messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
-                    "n": version.number,
-                    "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+                _say_published(request, version)
             return redirect("admin:catalog-edit", pk=version.pk)
     elif request.method == "GET":
         try:
@@ -280,15 +278,18 @@ def _set_effective_from(version, form, request):
         services.update_draft(version, definition, actor=request.user)
 
 
+def _say_published(request, version):
+    when = timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")
+    messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {"n": version.number,
+                                                                                            "when": when})  # fmt: skip
+
+
 def _answer_request(request, version):
     """Approve and publish a draft another administrator asked to publish, or decline (or
     take back one's own request)."""
     try:
         if "approve" in request.POST:
-            version = services.publish_version(version, actor=request.user)
-            messages.success(request, _("Version %(n)d is published, in force from %(when)s.") % {
-                "n": version.number,
-                "when": timezone.localtime(version.effective_from).strftime("%Y-%m-%d %H:%M")})  # fmt: skip
+            _say_published(request, services.publish_version(version, actor=request.user))
         elif "decline" in request.POST:
             services.decline_approval(version, request.user)
             messages.success(request, _("The request to publish version %(n)d is withdrawn.") % {"n": version.number})

@@ -251,16 +251,17 @@ def condition_context(dossier):
     return eform.context_for(dossier.data, _applicant_context(dossier), condition_channel(dossier.channel))
 
 
-def form_problems(dossier):
-    """Field errors the form would have at submission ({"data.<key>": [...]}), without saving."""
+def form_problems(dossier, spec=None):
+    """Field errors the form would have at submission ({"data.<key>": [...]}), without saving;
+    under ``spec`` when given (another version of the procedure), else the dossier's own."""
     _cleaned, errors = eform.clean(
-        dossier.spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
+        spec or dossier.spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
     )
     return {f"data.{key}": messages for key, messages in errors.items()}
 
 
-def missing_documents(dossier):
-    spec = dossier.spec
+def missing_documents(dossier, spec=None):
+    spec = spec or dossier.spec
     required = eform.required_documents(
         spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
     )

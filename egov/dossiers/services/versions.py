@@ -108,8 +108,9 @@ def landing_of(dossier, target, clock=KEEP):
     deciding = new.deciding_code(dossier.data)
     if dossier.deciding_agency_id and deciding != dossier.deciding_agency.code:
         landing.reasons.append(_("Another agency decides this procedure in version %(n)d.") % {"n": target.number})
-    _check_fee(dossier, target, landing)
-    _clock(dossier, target, clock, landing)
+    context = condition_context(dossier)
+    _check_fee(dossier, target, context, landing)
+    _clock(dossier, target, clock, context, landing)
     return landing
 
 
@@ -130,13 +131,8 @@ def _step_problem(here, there, target):
 
 def _check_answers(dossier, target, landing):
     """The answers and papers on file must meet the new version's form (read under it)."""
-    current = dossier.version
-    dossier.version = target
-    try:
-        problems = form_problems(dossier)
-        missing = missing_documents(dossier)
-    finally:
-        dossier.version = current
+    problems = form_problems(dossier, target.spec)
+    missing = missing_documents(dossier, target.spec)
     if problems:
         fields = [target.spec.field(key.removeprefix("data.")) for key in problems]
         labels = [f.label() if f else key for f, key in zip(fields, problems, strict=True)]
@@ -147,25 +143,26 @@ def _check_answers(dossier, target, landing):
             "n": target.number, "papers": ", ".join(target.spec.document(key).name() for key in missing)})  # fmt: skip
 
 
-def _check_fee(dossier, target, landing):
-    new_fee = target.spec.fee_total(condition_context(dossier))
+def _check_fee(dossier, target, context, landing):
+    new_fee = target.spec.fee_total(context)
     if new_fee != dossier.fee_amount:
         landing.notes.append(_("The fee stays %(old)s đồng, charged under the rules at receipt (version %(n)d "
                                "would charge %(new)s).") % {
             "old": f"{dossier.fee_amount:,}", "new": f"{new_fee:,}", "n": target.number})  # fmt: skip
 
 
-def _clock(dossier, target, clock, landing):
-    landing.time_limit = target.spec.time_limit_for(condition_context(dossier))
+def _clock(dossier, target, clock, context, landing):
+    landing.time_limit = target.spec.time_limit_for(context)
     landing.due_at = dossier.due_at
     if landing.time_limit == dossier.time_limit or dossier.accepted_at is None:
         return  # at intake the clock has not started: it starts under the new limit
     if clock == KEEP:
         landing.notes.append(_("The time limit differs in version %(n)d; the due date is kept.") % {"n": target.number})
         return
-    due = calendar_of(dossier).due(dossier.accepted_at, landing.time_limit)
+    calendar = calendar_of(dossier)
+    due = calendar.due(dossier.accepted_at, landing.time_limit)
     for pause in dossier.clock_pauses.filter(ended_at__isnull=False).order_by("started_at"):
-        due = calendar_of(dossier).shift_for_pause(due, pause.started_at, pause.ended_at)
+        due = calendar.shift_for_pause(due, pause.started_at, pause.ended_at)
     landing.due_at = due
 
 
@@ -219,8 +216,8 @@ def revert(user, move_id):
     """Put a move back: the old version, position and due date. Only until the dossier's next
     hand-over (after it, the dossier has been handled under the new version)."""
     _check_admin(user)
-    record = VersionMove.objects.select_related("dossier").get(pk=move_id)
-    dossier = dossier_for_update(record.dossier_id)
+    # the dossier's lock first (the order every writer takes), then the move's row
+    dossier = dossier_for_update(VersionMove.objects.values_list("dossier_id", flat=True).get(pk=move_id))
     record = VersionMove.objects.select_for_update().get(pk=move_id)
     process = DossierProcess.objects.select_for_update().get(dossier=dossier)
     if record.reverted_at is not None:
