@@ -7,7 +7,7 @@ from django.urls import path
 from egov.common.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 from . import version_moves
-from .models import Attachment, ClockPause, Dossier, Handover, Payment, SupplementRequest
+from .models import Attachment, ClockPause, Dossier, Handover, Payment, SupplementRequest, VersionMove
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -67,3 +67,13 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                  name="dossiers-version-revert"),
             *super().get_urls(),
         ]  # fmt: skip
+
+
+@admin.register(VersionMove)
+class VersionMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Moves of open dossiers to a newer version; made and put back from the plan page
+    (admin:dossiers-version-plan), which the catalogue's editor links to."""
+
+    list_display = ["dossier", "from_version", "to_version", "moved_by", "moved_at", "reverted_at"]
+    list_select_related = ["dossier", "from_version__procedure", "to_version__procedure", "moved_by"]
+    search_fields = ["dossier__code"]
