@@ -19,7 +19,7 @@ from egov.audit.services import record
 from egov.common.text_search import fold
 
 from .models import IdentityProof, User
-from .validators import validate_personal_id
+from .validators import normalise_passport, validate_passport, validate_personal_id
 
 
 class IdentityMismatch(ValidationError):
@@ -99,6 +99,52 @@ def applicant_at_desk(officer, personal_id, full_name, *, phone="", email="", ad
             address=address, actor=officer, registered_by=officer,
         )  # fmt: skip
         mark_verified(account, IdentityProof.DESK, officer)
+    return account
+
+
+def verified_passport(passport_number, nationality):
+    """The account holding this passport verified, or None."""
+    number = normalise_passport(passport_number)
+    if not number or not nationality:
+        return None
+    return User.objects.filter(
+        passport_number=number, nationality=nationality, passport_verified_at__isnull=False, is_active=True,
+        kind=User.Kind.CITIZEN,
+    ).first()  # fmt: skip
+
+
+def foreigner_at_desk(officer, passport_number, nationality, full_name, *, passport_seen=False, **contact):
+    """A foreign national at the desk, as the officer read them off their passport: the
+    account holding it verified (the name must match), else a new account with the passport
+    verified by this officer, who must have seen it."""
+    errors = {}
+    try:
+        validate_passport(passport_number)
+    except ValidationError as exc:
+        errors["passport_number"] = exc.messages
+    if not nationality:
+        errors["nationality"] = [_("Choose the country that issued the passport.")]
+    if errors:
+        raise ValidationError(errors)
+    account = verified_passport(passport_number, nationality)
+    if account is not None:
+        check_name(account, full_name, officer, "desk")
+        return account
+    if not passport_seen:
+        raise ValidationError({"passport_seen": [_("Check the passport before a new applicant is registered.")]})
+    if not (full_name or "").strip():
+        raise ValidationError({"full_name": [_("Give the applicant's full name as in the passport.")]})
+    from .services import create_citizen
+
+    with transaction.atomic():
+        account = create_citizen(
+            generated_username(), full_name=full_name.strip(), phone=contact.get("phone", ""),
+            email=contact.get("email", ""), address=contact.get("address", ""), actor=officer, registered_by=officer,
+        )  # fmt: skip
+        account.passport_number, account.nationality = normalise_passport(passport_number), nationality
+        account.passport_verified_at, account.passport_verified_by = timezone.now(), officer
+        account.save(update_fields=["passport_number", "nationality", "passport_verified_at", "passport_verified_by"])
+        record(officer, "identity.passport_verified", account)
     return account
 
 

@@ -4,10 +4,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from egov.common.vocabulary import Role
 
-from .validators import normalise_email, normalise_phone, validate_personal_id, validate_phone
+from .validators import (
+    normalise_email,
+    normalise_passport,
+    normalise_phone,
+    validate_personal_id,
+    validate_phone,
+    validate_tax_code,
+)
 
 
 class IdentityProof(models.TextChoices):
@@ -53,6 +61,15 @@ class User(AbstractUser):
     )  # fmt: skip
     # The national e-ID's subject (``sub``): an e-ID login finds its account by this only.
     eid_subject = models.CharField(_("e-ID subject"), max_length=255, null=True, blank=True, unique=True)
+    # A foreign national is known by their passport (and its country) instead of a personal
+    # ID number; it is verified, as the ID card is, only by an officer who saw it.
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    passport_verified_at = models.DateTimeField(_("passport verified at"), null=True, blank=True)
+    passport_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("officer who saw the passport"),
+    )  # fmt: skip
     email_verified_at = models.DateTimeField(_("e-mail proved at"), null=True, blank=True)
     phone_verified_at = models.DateTimeField(_("phone proved at"), null=True, blank=True)
     # Who opened the account for the person (an intake officer, an API client's service
@@ -74,6 +91,11 @@ class User(AbstractUser):
             ),
             # A proved e-mail or phone logs in one account only (stored case-folded, normalised).
             models.UniqueConstraint(
+                fields=["nationality", "passport_number"],
+                condition=Q(passport_verified_at__isnull=False) & ~Q(passport_number=""),
+                name="user_verified_passport_unique",
+            ),
+            models.UniqueConstraint(
                 fields=["email"], condition=Q(email_verified_at__isnull=False) & ~Q(email=""),
                 name="user_verified_email_unique",
             ),
@@ -93,11 +115,16 @@ class User(AbstractUser):
         # One spelling of each contact: what login, uniqueness and sending compare.
         self.email = normalise_email(self.email)
         self.phone = normalise_phone(self.phone)
+        self.passport_number = normalise_passport(self.passport_number)
         super().save(*args, **kwargs)
 
     @property
     def personal_id_verified(self):
         return self.personal_id_verified_at is not None and bool(self.personal_id)
+
+    @property
+    def passport_verified(self):
+        return self.passport_verified_at is not None and bool(self.passport_number)
 
     @property
     def verified_email(self):
@@ -161,6 +188,62 @@ class RoleAssignment(models.Model):
         if self.active and self.user.kind != User.Kind.STAFF:
             self.user.kind = User.Kind.STAFF
             User.objects.filter(pk=self.user_id).update(kind=User.Kind.STAFF)
+
+
+class Organization(models.Model):
+    """A business or another organisation that applies, known by its tax code.
+
+    An organisation does not log in: people do, and act for it. Its legal representative
+    may file for it and names the staff who may too (:class:`OrganizationMember`); on every
+    document of its dossiers the organisation is the applicant of record. It is registered
+    by an officer who saw its business registration (or by an administrator), never on a
+    person's word alone.
+    """
+
+    tax_code = models.CharField(_("tax code"), max_length=14, unique=True, validators=[validate_tax_code])
+    name = models.CharField(_("name"), max_length=300)
+    address = models.CharField(_("head office address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    legal_representative = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="organizations_represented",
+        verbose_name=_("legal representative"),
+    )  # fmt: skip
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("registered by")
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.tax_code})"
+
+
+class OrganizationMember(models.Model):
+    """A person the organisation's legal representative allows to file for it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person who may file for an organisation")
+        verbose_name_plural = _("people who may file for organisations")
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="organization_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization}"
 
 
 class Consent(models.Model):

@@ -69,3 +69,16 @@ def validate_phone(value):
 def validate_tax_code(value):
     if not isinstance(value, str) or not TAX_CODE_RE.match(value):
         raise ValidationError(_("A tax code has 10 or 13 digits."), code="tax_code")
+
+
+PASSPORT_RE = re.compile(r"^[A-Z0-9]{6,20}$")
+
+
+def normalise_passport(value):
+    """Passport numbers compared as printed: upper case, no spaces."""
+    return "".join((value or "").split()).upper()
+
+
+def validate_passport(value):
+    if not PASSPORT_RE.match(normalise_passport(value)):
+        raise ValidationError(_("A passport number has 6 to 20 letters and digits."), code="passport")

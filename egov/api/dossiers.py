@@ -21,7 +21,7 @@ from egov.api.documents import DocumentSerializer, documents_payload
 from egov.api.idempotency import IdempotentPostMixin
 from egov.api.parsers import JSONParser
 from egov.common.text import localize
-from egov.dossiers import selectors, services
+from egov.dossiers import applicants, selectors, services
 from egov.dossiers.models import Channel, Dossier
 from egov.dossiers.timeline import timeline
 from egov.integrations.models import Scope
@@ -51,6 +51,7 @@ class DossierSerializer(serializers.ModelSerializer):
     procedure = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display")
     applicant = serializers.SerializerMethodField()
+    representative = serializers.SerializerMethodField()
     receiving_agency = serializers.SerializerMethodField()
     deciding_agency = serializers.SerializerMethodField()
     fee = serializers.SerializerMethodField()
@@ -61,7 +62,8 @@ class DossierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dossier
         fields = [
-            "id", "code", "lookup_key", "url", "procedure", "channel", "status", "status_label", "applicant", "data",
+            "id", "code", "lookup_key", "url", "procedure", "channel", "status", "status_label", "applicant",
+            "representative", "data",
             "receiving_agency", "deciding_agency", "created_at", "submitted_at", "accepted_at", "due_at",
             "extended_due_at", "issued_at", "completed_at", "timeliness", "time_limit", "fee", "decision_note",
             "supplement_request", "restricted_at", "purged_at",
@@ -73,7 +75,17 @@ class DossierSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_applicant(self, obj):
-        return {"full_name": obj.applicant.full_name, "personal_id": obj.applicant.personal_id}
+        # Who the dossier is for: type individual, organization (name, tax code, legal
+        # representative) or foreigner (passport and nationality).
+        record = applicants.of_record(obj)
+        shown = ("type", "full_name", "personal_id", "tax_code", "legal_representative", "passport_number",
+                 "nationality")  # fmt: skip
+        return {key: record[key] for key in shown if key in record}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_representative(self, obj):
+        """Who filed on the applicant's behalf (with an authorisation paper), or null."""
+        return applicants.of_record(obj)["representative"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_receiving_agency(self, obj):
@@ -171,10 +183,15 @@ class DossierCreateSerializer(serializers.Serializer):
     applicant = serializers.JSONField(
         required=False,
         help_text=_(
-            "The applicant: a personal ID number (desk), or for API clients an object "
-            "{personal_id, full_name, email, phone, address}; a citizen account is matched or created."
+            "Whom the dossier is for. A citizen: omitted (themselves), {type: foreigner} (themselves, by the "
+            "passport on their account), {type: organization, tax_code} (an organisation they may file for) or "
+            "{personal_id, full_name} (another person, whom they represent). The desk: a personal ID number, or "
+            "{type, personal_id | passport_number + nationality | tax_code, full_name, id_card_seen | passport_seen}. "
+            "API clients: {personal_id, full_name, email, phone, address} or {type: organization, tax_code, name}."
         ),
     )
+    representative = serializers.JSONField(required=False, help_text=_(
+        "At the desk: the person standing for the applicant, {personal_id, full_name, id_card_seen}."))
     agency = serializers.CharField(required=False, help_text=_("The desk's unit code, if the officer has several"))
 
 
@@ -225,7 +242,7 @@ class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.Retrieve
         if status:
             qs = qs.filter(status=status)
         if self.request.query_params.get("mine"):
-            qs = qs.filter(applicant=self.request.user)
+            qs = qs.filter(selectors.applicant_side(self.request.user))
         return qs.order_by("-created_at")
 
     def get_object(self):
@@ -256,6 +273,7 @@ class DossierViewSet(IdempotentPostMixin, mixins.ListModelMixin, mixins.Retrieve
             values.get("data"),
             channel=values.get("channel"),
             applicant=values.get("applicant"),
+            representative=values.get("representative"),
             agency_code=values.get("agency"),
         )
         return self._detail(dossier, 201)

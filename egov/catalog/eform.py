@@ -24,19 +24,33 @@ from .definition import INPUT_TYPES
 MAX_ROUNDS = 10
 
 
-def applicant_context(user=None, applicant_type="individual"):
-    """The ``applicant`` part of a condition context, from an account."""
+def applicant_context(user=None, applicant_type="individual", organization=None, represented=False):
+    """The ``applicant`` part of a condition context: the applicant of record.
+
+    For an organisation that is the organisation (its name, tax code, head office), with its
+    legal representative's name; for a person, their account. ``represented`` is true when
+    someone files on the applicant's behalf (the rules ask for the authorisation paper).
+    """
+    context = {"type": str(applicant_type), "represented": bool(represented)}
+    if organization is not None:
+        return {
+            **context,
+            "full_name": organization.name, "tax_code": organization.tax_code, "address": organization.address,
+            "phone": organization.phone, "email": organization.email, "personal_id": "",
+            "legal_representative": getattr(user, "full_name", "") or "", "date_of_birth": None, "age": None,
+        }  # fmt: skip
     if user is None:
-        return {"type": applicant_type}
+        return context
     dob = getattr(user, "date_of_birth", None)
     age = None
     if dob:
         today = timezone.localdate()
         age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
     return {
-        "type": applicant_type,
+        **context,
         "full_name": getattr(user, "full_name", "") or "",
         "personal_id": getattr(user, "personal_id", "") or "",
+        "passport_number": getattr(user, "passport_number", "") or "",
         "phone": getattr(user, "phone", "") or "",
         "email": getattr(user, "email", "") or "",
         "address": getattr(user, "address", "") or "",
@@ -45,9 +59,9 @@ def applicant_context(user=None, applicant_type="individual"):
     }
 
 
-def prefill(definition, user):
-    """Initial form values from the applicant's account (``prefill: applicant.…``)."""
-    ctx = applicant_context(user)
+def prefill(definition, ctx):
+    """Initial form values from the applicant of record (``prefill: applicant.…``), given as
+    the condition context's ``applicant`` part (:func:`applicant_context`)."""
     values = {}
     for f in definition.input_fields:
         source = f.get("prefill")

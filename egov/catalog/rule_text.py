@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from egov.common.vocabulary import DEFINITION_CHANNELS
+from egov.common.vocabulary import DEFINITION_CHANNELS, ApplicantType
 
 from .conditions import APPLICANT_ATTRIBUTES
 from .definition import Field
@@ -84,8 +84,7 @@ def applicant_labels():
 
 
 def applicant_types():
-    # The same words as the editor's "Applicants" checkboxes (editor/forms.py APPLICANTS).
-    return [("individual", _("Individual")), ("organization", _("Organisation")), ("foreigner", _("Foreigner"))]
+    return [(str(kind.value), str(kind.label)) for kind in ApplicantType]
 
 
 def channels():

@@ -75,6 +75,14 @@ DEFINITION_CHANNELS = (Channel.ONLINE, Channel.IN_PERSON, Channel.POST)
 DESK_CHANNELS = (Channel.IN_PERSON, Channel.POST)
 
 
+class ApplicantType(models.TextChoices):
+    """Who a dossier is for (the format's ``applicant_types``; ``applicant.type`` in rules)."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANIZATION = "organization", _("Organisation")
+    FOREIGNER = "foreigner", _("Foreign national")
+
+
 class Timeliness(models.TextChoices):
     """A result against its due date, a step against its budget."""
 

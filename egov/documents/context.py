@@ -13,6 +13,7 @@ from egov.catalog.definition import summarise_time_limit
 from egov.common.pdf import qr_data_uri
 from egov.common.text import localize
 from egov.common.vocabulary import Timeliness
+from egov.dossiers import applicants
 from egov.dossiers.selectors import register_entry
 
 from .models import Kind
@@ -106,7 +107,6 @@ def dossier_context(document, dossier, extra=None):
     spec = dossier.spec
     agency = dossier.receiving_agency or dossier.deciding_agency
     url = verify_url(document.verification_code)
-    applicant = dossier.applicant
     ctx = {
         "document": {
             "code": document.verification_code,
@@ -137,13 +137,8 @@ def dossier_context(document, dossier, extra=None):
             "sets": spec.sets,
         },
         "tracking": tracking(dossier),
-        "applicant": {
-            "full_name": applicant.full_name,
-            "personal_id": applicant.personal_id,
-            "address": applicant.address,
-            "phone": applicant.phone,
-            "email": applicant.email,
-        },
+        # The applicant of record: the organisation when one applies, with who filed for it.
+        "applicant": applicants.of_record(dossier),
         "procedure": {"code": spec.code, "name": spec.name(), "result_name": spec.result_name()},
         "fields": form_fields(dossier),
         "data": {row["key"]: row["value"] for row in form_fields(dossier)},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.common.pdf import html_to_pdf
+from egov.dossiers import applicants
 from egov.dossiers.models import Dossier
 from egov.dossiers.selectors import register_entry
 
@@ -25,17 +26,18 @@ def register_rows(agency, start, end):
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, zone)
     dossiers = (
         Dossier.objects.filter(receiving_agency=agency, submitted_at__gte=since, submitted_at__lt=until)
-        .select_related("applicant", "version", "deciding_agency")
+        .select_related("applicant", "organization", "representative", "version", "deciding_agency")
         .order_by("submitted_at")[:MAX_ROWS]
     )
     entries = _entry_numbers(dossiers)
+    records = {d.pk: applicants.of_record(d) for d in dossiers}
     return [
         {
             "entry": entries[d.pk],
             "code": d.code,
             "procedure": d.version.display_name,
-            "applicant": d.applicant.full_name,
-            "contact": ", ".join(v for v in [d.applicant.address, d.applicant.phone] if v),
+            "applicant": records[d.pk]["full_name"],
+            "contact": ", ".join(v for v in [records[d.pk]["address"], records[d.pk]["phone"]] if v),
             "lead": d.deciding_agency.name if d.deciding_agency else "",
             "received": when(d.accepted_at or d.submitted_at),
             "due": when(d.due_at),

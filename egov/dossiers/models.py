@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import pinned_spec
 from egov.common.text_search import fold
-from egov.common.vocabulary import Channel, Timeliness
+from egov.common.vocabulary import ApplicantType, Channel, Timeliness
 
 LOOKUP_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -83,7 +83,22 @@ class Dossier(models.Model):
         "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
-    applicant_type = models.CharField(_("applicant type"), max_length=20, default="individual")
+    # Who the dossier is for (the rules' ``applicant.type``). For an organisation, the
+    # organisation is the applicant of record and ``applicant`` its legal representative at
+    # filing; ``representative`` is whoever filed on the applicant's behalf with an
+    # authorisation paper (a parent, a lawyer, a company's staff member), else empty.
+    # egov/dossiers/applicants.py reads these three as one "applicant of record".
+    applicant_type = models.CharField(
+        _("applicant type"), max_length=20, choices=ApplicantType.choices, default=ApplicantType.INDIVIDUAL
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers",
+        verbose_name=_("organisation applying"),
+    )  # fmt: skip
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers_represented",
+        verbose_name=_("filed on the applicant's behalf by"),
+    )  # fmt: skip
     data = models.JSONField(_("form data"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     receiving_agency = models.ForeignKey(
@@ -172,9 +187,14 @@ class Dossier(models.Model):
         # The pinned version is published and never changes: parsed once per process.
         return pinned_spec(self.version_id)
 
+    def searched_names(self):
+        """The names the queues find a dossier by: the organisation applying, and the person."""
+        names = [self.organization.name] if self.organization_id else []
+        return " ".join([*names, self.applicant.full_name if self.applicant_id else ""])
+
     def set_search_text(self):
         """At submission, before the dossier is saved and its first task made."""
-        self.search_text = search_text_of(self.code, self.applicant.full_name if self.applicant_id else "")
+        self.search_text = search_text_of(self.code, self.searched_names())
 
     def write_search_text(self, text):
         """A saved dossier's new search text, on its row and its tasks' rows."""
@@ -377,8 +397,9 @@ def _applicant_renamed(sender, instance, created=False, update_fields=None, **kw
     """A renamed or erased applicant: the queues find their dossiers by the new name only."""
     if created or (update_fields is not None and "full_name" not in update_fields):
         return
-    for dossier in Dossier.objects.filter(applicant=instance, code__isnull=False).only("pk", "code", "search_text"):
-        text = search_text_of(dossier.code, instance.full_name)
+    for dossier in Dossier.objects.filter(applicant=instance, code__isnull=False).select_related("organization"):
+        dossier.applicant = instance
+        text = search_text_of(dossier.code, dossier.searched_names())
         if text != dossier.search_text:
             dossier.write_search_text(text)
 

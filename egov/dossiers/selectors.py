@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from egov.accounts import organizations
 from egov.accounts.selectors import agencies_where, role_pairs
 from egov.common.errors import NotFound
 from egov.common.text_search import fold
@@ -25,7 +26,9 @@ from .models import LOOKUP_KEY_ALPHABET, Dossier
 
 
 def visible_dossiers(user):
-    qs = Dossier.objects.select_related("procedure", "version", "applicant", "receiving_agency", "deciding_agency")
+    qs = Dossier.objects.select_related(
+        "procedure", "version", "applicant", "organization", "representative", "receiving_agency", "deciding_agency"
+    )
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.is_superuser:
@@ -35,7 +38,7 @@ def visible_dossiers(user):
         # webhooks follow too, kept in one place (ApiClient.dossier_condition).
         return qs.filter(dossiers_readable_by(user))
     agencies = {agency for _role, agency in role_pairs(user)}
-    condition = Q(applicant=user) | Q(created_by=user)
+    condition = applicant_side(user)
     if agencies:
         condition |= (
             Q(receiving_agency__in=agencies)
@@ -43,8 +46,26 @@ def visible_dossiers(user):
             | Q(pk__in=DossierTask.objects.filter(agency__in=agencies).values("dossier_id"))
         )
         # Staff never see other people's drafts: a draft is the applicant's until submitted.
-        condition &= ~Q(status=Dossier.Status.DRAFT) | Q(applicant=user) | Q(created_by=user)
+        condition &= ~Q(status=Dossier.Status.DRAFT) | applicant_side(user)
     return qs.filter(condition)
+
+
+def applicant_side(user):
+    """The dossiers ``user`` is on the applicant's side of: theirs, those they filed or
+    represent, and those of the organisations they may file for."""
+    return (
+        Q(applicant=user)
+        | Q(created_by=user)
+        | Q(representative=user)
+        | Q(organization__in=organizations.filing_for(user).values("pk"))
+    )
+
+
+def mine(user):
+    """The dossiers of "My dossiers": those ``user`` is on the applicant's side of."""
+    return Dossier.objects.filter(applicant_side(user)).select_related(
+        "version", "procedure", "applicant", "organization", "representative"
+    )
 
 
 def get_dossier(user, dossier_id):
@@ -55,7 +76,9 @@ def get_dossier(user, dossier_id):
 
 
 def is_applicant_side(user, dossier):
-    return dossier.applicant_id == user.pk or dossier.created_by_id == user.pk
+    if user.pk in (dossier.applicant_id, dossier.created_by_id, dossier.representative_id):
+        return True
+    return dossier.organization_id is not None and organizations.may_file_for(user, dossier.organization)
 
 
 def _task_qs():

@@ -37,7 +37,7 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.models import ContactProof, ErasureRequest, PersonalToken, User
+from egov.accounts.models import ContactProof, ErasureRequest, OrganizationMember, PersonalToken, User
 from egov.common.plugins import privacy_stores
 from egov.documents.models import Document, Kind
 from egov.dossiers.models import Attachment, Dossier, Handover, Rating, SupplementRequest, search_text_of
@@ -108,10 +108,10 @@ class Account(Store):
         person.full_name = str(_("Anonymised person"))
         person.username = f"erased-{person.pk}"
         for field in ("personal_id", "email", "phone", "address", "first_name", "last_name",
-                      "personal_id_verified_via"):  # fmt: skip
+                      "personal_id_verified_via", "passport_number", "nationality"):  # fmt: skip
             setattr(person, field, "")
         for field in ("date_of_birth", "eid_subject", "personal_id_verified_at", "email_verified_at",
-                      "phone_verified_at"):  # fmt: skip
+                      "phone_verified_at", "passport_verified_at"):  # fmt: skip
             setattr(person, field, None)
         person.is_active = False
         person.set_unusable_password()
@@ -132,6 +132,17 @@ class ContactsAndKeys(Store):
 
         for model in (ContactProof, PersonalToken, TOTPDevice, StaticDevice):
             sweep.count(self, model.objects.filter(user=sweep.person).delete()[0])
+
+
+class Memberships(Store):
+    name = "memberships"
+    models = ("accounts.OrganizationMember",)
+    holds = _("the organisations you may file for, and who named you")
+    on_erasure = GONE
+    on_purge = ""
+
+    def erase(self, sweep):
+        sweep.count(self, OrganizationMember.objects.filter(user=sweep.person).delete()[0])
 
 
 class ErasureRequests(Store):
@@ -371,7 +382,7 @@ def _sms_older(line, older_than):
 
 
 STORES: list[Store] = [
-    ContactsAndKeys(), ErasureRequests(), LoginRecords(), AdminHistory(), Drafts(), DossierRecord(), Papers(),
+    ContactsAndKeys(), Memberships(), ErasureRequests(), LoginRecords(), AdminHistory(), Drafts(), DossierRecord(), Papers(),
     Documents(), Ratings(), Messages(), Spools(),
 ]  # fmt: skip
 
@@ -386,6 +397,9 @@ IMPERSONAL = {
     "integrations.WebhookSubscription": "a system's address and filters",
     "accounts.Consent": "the text shown (the same for everyone) and its purpose, on an account erasure anonymises",
     "accounts.RoleAssignment": "a role and an agency",
+    "accounts.Organization": (
+        "an organisation's own name, tax code and head-office contacts; its legal representative is an account"
+    ),
     "dossiers.ClockPause": "the system's own words for why the clock stopped",
     "dossiers.Payment": "an amount, a provider and the provider's reference",
     "dossiers.DossierCodeCounter": "a counter",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_countries",
     "viewflow",
     "viewflow.workflow",
     # our apps, one noun each, in their layers (lowest first; .importlinter checks them)

@@ -12,7 +12,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egov.common.vocabulary import DEFINITION_CHANNELS, SAME_DAY_CUTOFF, Role
+from egov.common.vocabulary import DEFINITION_CHANNELS, SAME_DAY_CUTOFF, ApplicantType, Role
 
 from ..definition import DEFAULT_FILE_TYPES, INPUT_TYPES
 from ..format import OUTCOMES, ROLES
@@ -20,7 +20,6 @@ from ..format import OUTCOMES, ROLES
 LEVELS = [("province", _("Province")), ("commune", _("Commune")), ("central", _("Central"))]
 DECIDING_LEVELS = [("commune", _("Commune")), ("department", _("Department")), ("province", _("Province"))]
 ONLINE = [("full", _("Fully online")), ("partial", _("Partly online"))]
-APPLICANTS = [("individual", _("Individual")), ("organization", _("Organisation")), ("foreigner", _("Foreigner"))]
 CHANNELS = [(channel.value, channel.label) for channel in DEFINITION_CHANNELS]
 PAYMENT = [("", _("Default (before the result when there is a fee)")), ("before_processing", _("Before processing")),
            ("before_result", _("Before the result")), ("none", _("None"))]  # fmt: skip
@@ -100,7 +99,7 @@ class GeneralForm(forms.Form):
     sector_name_en = forms.CharField(label=_("Sector name (English)"), max_length=250, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=LEVELS)
     online_level = forms.ChoiceField(label=_("Online level"), choices=ONLINE)
-    applicant_types = forms.MultipleChoiceField(label=_("Applicants"), choices=APPLICANTS,
+    applicant_types = forms.MultipleChoiceField(label=_("Applicants"), choices=ApplicantType.choices,
                                                 widget=forms.CheckboxSelectMultiple)  # fmt: skip
     channels = forms.MultipleChoiceField(label=_("Channels"), choices=CHANNELS, widget=forms.CheckboxSelectMultiple)
     effective_from = forms.DateField(label=_("In force from"), required=False,

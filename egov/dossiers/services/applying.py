@@ -8,7 +8,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts import identity
 from egov.accounts.consent import consent_text, record_consent
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where
@@ -26,10 +25,12 @@ from egov.integrations import events
 from egov.integrations.models import ApiClient, Scope
 from workflows.registry import flow_for_procedure
 
+from .. import applicants
 from ..codes import allocate_code
 from ..models import Attachment, Channel, Dossier, Payment
 from ..selectors import current_attachments, dossier_for_update, is_applicant_side
 from ..uploads import check_upload
+from . import parties
 from .common import log
 
 
@@ -39,19 +40,15 @@ def condition_channel(channel):
     return "online" if channel == Channel.API else str(channel)
 
 
-def _applicant_context(dossier):
-    return eform.applicant_context(dossier.applicant, dossier.applicant_type)
-
-
-def create_draft(user, procedure_code, data=None, channel=None, applicant=None, agency_code=None):
+def create_draft(user, procedure_code, data=None, channel=None, applicant=None, agency_code=None, representative=None):
     """A new draft under the procedure version in force now.
 
-    A citizen files for themselves, online. An intake officer files for a walk-in or postal
-    applicant at their unit (``applicant``: a user, a verified personal ID number, or
-    ``{personal_id, full_name, id_card_seen, …}``). A service account (another system) files
-    on behalf of a citizen, channel ``api`` (``{personal_id, full_name, email, phone, address}``).
-    Who the applicant is, is settled first (egov/accounts/identity.py), so that a refused
-    match leaves its audit record.
+    A citizen files online, for themselves or as a representative (for another person, or
+    for an organisation they may file for). An intake officer files for a walk-in or postal
+    applicant at their unit, with the person standing for them if it is someone else. A
+    service account (another system) files on behalf of a citizen or an organisation,
+    channel ``api``. ``applicant`` and ``representative`` are read by services/parties.py;
+    who the parties are is settled first, so that a refused match leaves its audit record.
     """
     version = catalog.version_in_force(procedure_code)
     if version is None:
@@ -64,7 +61,7 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
         if Dossier.objects.filter(created_by=user, status=Dossier.Status.DRAFT).count() >= settings.EGOV_MAX_DRAFTS:
             raise InvalidInput(_("You have %(n)d drafts already: submit or delete one first.")
                                % {"n": settings.EGOV_MAX_DRAFTS}, code="quota")  # fmt: skip
-        applicant = user
+        who = parties.for_citizen(user, applicant)
     elif user.kind == User.Kind.SERVICE:
         client = ApiClient.objects.filter(service_user=user).first()
         if client is None or not client.has_scope(Scope.DOSSIERS_SUBMIT):
@@ -72,77 +69,40 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
         if client.procedures and procedure_code not in client.procedures:
             raise NotAllowed(_("This API client may not submit this procedure."))
         channel = Channel.API
-        applicant = _client_applicant(applicant, user)
+        who = parties.for_client(user, applicant)
     else:
         channel = channel or Channel.IN_PERSON
         if channel not in DESK_CHANNELS:
             raise InvalidInput(errors={"channel": [_("At the desk a dossier comes in person or by post.")]})
         receiving = _desk_agency(user, agency_code)
-        applicant = _desk_applicant(applicant, user)
-    return _new_draft(user, version, channel, applicant, receiving, data)
+        who = parties.for_desk(user, applicant, representative)
+    who.check_allowed_by(version.spec)
+    return _new_draft(user, version, channel, who, receiving, data)
 
 
 @transaction.atomic
-def _new_draft(user, version, channel, applicant, receiving, data):
+def _new_draft(user, version, channel, who, receiving, data):
     spec = version.spec
     if condition_channel(channel) not in spec.channels:
         raise InvalidInput(errors={"channel": [_("This procedure cannot be filed this way.")]})
     dossier = Dossier(
-        applicant=applicant,
+        applicant=who.applicant,
+        applicant_type=who.applicant_type,
+        organization=who.organization,
+        representative=who.representative,
         created_by=user,
         version=version,
         procedure=version.procedure,
         channel=channel,
         receiving_agency=receiving,
     )
-    initial = eform.prefill(spec, applicant)
+    initial = eform.prefill(spec, applicants.condition_context(dossier))
     initial.update(data or {})
     dossier.data = _clean(dossier, initial, partial=True)
     dossier.save()
-    log(user, "dossier.create", dossier, procedure=version.procedure.code, version=version.number)
+    log(user, "dossier.create", dossier, procedure=version.procedure.code, version=version.number,
+        applicant_type=who.applicant_type, represented=who.representative is not None)  # fmt: skip
     return dossier
-
-
-def _desk_applicant(applicant, officer):
-    """The applicant at the desk: already resolved, the verified account of a number, or the
-    person whose ID card the officer checked (identity.applicant_at_desk)."""
-    if isinstance(applicant, User):
-        return applicant
-    if isinstance(applicant, dict):
-        try:
-            return identity.applicant_at_desk(
-                officer, str(applicant.get("personal_id") or "").strip(), str(applicant.get("full_name") or ""),
-                phone=str(applicant.get("phone") or ""), email=str(applicant.get("email") or ""),
-                address=str(applicant.get("address") or "")[:300], id_card_seen=applicant.get("id_card_seen") is True,
-            )  # fmt: skip
-        except ValidationError as exc:
-            raise InvalidInput(errors={f"applicant.{k}": v for k, v in exc.message_dict.items()},
-                               code=getattr(exc, "code", None) or "invalid")  # fmt: skip
-    if not applicant:
-        raise InvalidInput(errors={"applicant": [_("Say who the applicant is (personal ID number).")]})
-    found = identity.verified_account(str(applicant))
-    if found is None:
-        message = _(
-            "No citizen account has this personal ID number verified; register the applicant with the "
-            "ID card at the desk."
-        )
-        raise InvalidInput(errors={"applicant": [message]})
-    return found
-
-
-def _client_applicant(applicant, client_user):
-    """The inbound channel: another portal files for a citizen it identified."""
-    if not isinstance(applicant, dict):
-        raise InvalidInput(errors={"applicant": [_("Give the applicant as {personal_id, full_name, …}.")]})
-    try:
-        return identity.applicant_for_client(
-            client_user, str(applicant.get("personal_id") or "").strip(), str(applicant.get("full_name") or ""),
-            email=str(applicant.get("email") or ""), phone=str(applicant.get("phone") or ""),
-            address=str(applicant.get("address") or ""),
-        )  # fmt: skip
-    except ValidationError as exc:
-        code = "identity_mismatch" if any("full_name" in key for key in exc.message_dict) else "invalid"
-        raise InvalidInput(errors=exc.message_dict, code=code)
 
 
 def _desk_agency(user, agency_code):
@@ -161,7 +121,7 @@ def _desk_agency(user, agency_code):
 
 def _clean(dossier, data, partial):
     cleaned, errors = eform.clean(
-        dossier.spec, data, _applicant_context(dossier), condition_channel(dossier.channel), partial=partial
+        dossier.spec, data, applicants.condition_context(dossier), condition_channel(dossier.channel), partial=partial
     )
     if errors:
         raise InvalidInput(errors={f"data.{key}": messages for key, messages in errors.items()})
@@ -248,14 +208,14 @@ def _check_upload_quotas(user, dossier, document, uploaded):
 
 def condition_context(dossier):
     """What the definition's conditions (fees, time limits) read for ``dossier``."""
-    return eform.context_for(dossier.data, _applicant_context(dossier), condition_channel(dossier.channel))
+    return eform.context_for(dossier.data, applicants.condition_context(dossier), condition_channel(dossier.channel))
 
 
 def form_problems(dossier, spec=None):
     """Field errors the form would have at submission ({"data.<key>": [...]}), without saving;
     under ``spec`` when given (another version of the procedure), else the dossier's own."""
     _cleaned, errors = eform.clean(
-        spec or dossier.spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
+        spec or dossier.spec, dossier.data, applicants.condition_context(dossier), condition_channel(dossier.channel)
     )
     return {f"data.{key}": messages for key, messages in errors.items()}
 
@@ -263,7 +223,7 @@ def form_problems(dossier, spec=None):
 def missing_documents(dossier, spec=None):
     spec = spec or dossier.spec
     required = eform.required_documents(
-        spec, dossier.data, _applicant_context(dossier), condition_channel(dossier.channel)
+        spec, dossier.data, applicants.condition_context(dossier), condition_channel(dossier.channel)
     )
     present = set(current_attachments(dossier).values_list("document_key", flat=True))
     return [key for key in required if key not in present]

@@ -13,7 +13,7 @@ from egov.accounts.models import User
 from egov.catalog import eform
 from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError, InvalidInput
-from egov.dossiers import selectors, services
+from egov.dossiers import applicants, selectors, services
 from egov.dossiers.models import Dossier
 from egov.dossiers.services.applying import condition_channel, form_problems, missing_documents
 
@@ -36,10 +36,6 @@ def own_draft(request, pk):
     return dossier, None
 
 
-def applicant_of(dossier):
-    return eform.applicant_context(dossier.applicant, dossier.applicant_type)
-
-
 @login_required
 @require_POST
 def apply(request, code):
@@ -58,7 +54,7 @@ def _form_page(request, dossier, values, errors, status=200):
     spec = dossier.spec
     return render(request, "portal/form.html", {
         "dossier": dossier, "spec": spec, "errors": errors, "step": "form",
-        "rows": field_rows(spec, values, errors, applicant=applicant_of(dossier),
+        "rows": field_rows(spec, values, errors, applicant=applicants.condition_context(dossier),
                            channel=condition_channel(dossier.channel)),
     }, status=status)  # fmt: skip
 
@@ -108,7 +104,7 @@ def form_state(request, pk):
     if moved:
         return JsonResponse({}, status=409)
     spec = dossier.spec
-    applicant, channel = applicant_of(dossier), condition_channel(dossier.channel)
+    applicant, channel = applicants.condition_context(dossier), condition_channel(dossier.channel)
     # Answers that are not valid yet (letters in a number) count as unanswered, as on save.
     valid, _invalid = eform.clean(spec, posted_values(spec.fields, request.POST), applicant, channel, partial=True)
     states = eform.field_states(spec, valid, applicant, channel)
@@ -117,7 +113,7 @@ def form_state(request, pk):
 
 def paper_rows(dossier):
     spec = dossier.spec
-    required = set(eform.required_documents(spec, dossier.data, applicant_of(dossier),
+    required = set(eform.required_documents(spec, dossier.data, applicants.condition_context(dossier),
                                             condition_channel(dossier.channel)))  # fmt: skip
     by_key = {}
     for item in selectors.current_attachments(dossier):
@@ -184,7 +180,7 @@ def review(request, pk):
                 changes, new_version = exc.errors["version"], exc.errors["accept_version"][0]
             else:
                 problems, status = _messages(exc), exc.status
-    context = eform.context_for(dossier.data, applicant_of(dossier), condition_channel(dossier.channel))
+    context = eform.context_for(dossier.data, applicants.condition_context(dossier), condition_channel(dossier.channel))
     return render(request, "portal/review.html", {
         "dossier": dossier, "rows": [r for r in field_rows(spec, dossier.data) if r["visible"]],
         "papers": paper_rows(dossier), "missing": missing_documents(dossier), "problems": problems,

@@ -25,7 +25,7 @@ from .applying import _messages, own_dossier, paper_rows
 
 @login_required
 def my_dossiers(request):
-    dossiers = Dossier.objects.filter(applicant=request.user).select_related("version").order_by("-created_at")
+    dossiers = selectors.mine(request.user).order_by("-created_at")
     status = request.GET.get("status", "")
     if status == "open":
         dossiers = dossiers.filter(status__in=Dossier.OPEN_STATUSES)
