@@ -6,7 +6,7 @@ from egov.audit.admin_changes import HIDDEN, AuditedAdmin
 from egov.audit.services import record
 from egov.common.admin import ReadOnlyAdminMixin
 
-from .models import RoleAssignment, User
+from .models import Organization, OrganizationMember, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -20,7 +20,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "kind", "personal_id", "email", "phone", "is_active"]
     # A person's data and the password hash are recorded as changed, never copied.
     audit_hidden = ("password", "full_name", "first_name", "last_name", "personal_id", "date_of_birth", "email",
-                    "phone", "address", "eid_subject")  # fmt: skip
+                    "phone", "address", "eid_subject", "passport_number")  # fmt: skip
     audit_ignored = ("last_login",)
     list_filter = ["kind", "is_active", "is_staff", "role_assignments__role"]
     search_fields = ["username", "full_name", "personal_id", "email", "phone"]
@@ -38,6 +38,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                     "phone",
                     "address",
                     "preferred_language",
+                    "passport_number",
+                    "nationality",
                 )
             },
         ),
@@ -55,6 +57,27 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             record(request.user, "admin.change", self.get_object(request, id),
                    before={"password": HIDDEN}, after={"password": HIDDEN})  # fmt: skip
         return answer
+
+
+class OrganizationMemberInline(admin.TabularInline):
+    model = OrganizationMember
+    fk_name = "organization"
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["added_by", "added_at"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Organisations are registered at a desk (backoffice "Register an organisation"); here an
+    administrator corrects one or closes it (active)."""
+
+    list_display = ["name", "tax_code", "legal_representative", "active", "registered_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "tax_code", "legal_representative__full_name"]
+    autocomplete_fields = ["legal_representative"]
+    readonly_fields = ["registered_by", "registered_at"]
+    inlines = [OrganizationMemberInline]
 
 
 @admin.register(RoleAssignment)

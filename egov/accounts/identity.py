@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from egov.audit.services import record
 from egov.common.text_search import fold
@@ -122,7 +123,8 @@ def foreigner_at_desk(officer, passport_number, nationality, full_name, *, passp
         validate_passport(passport_number)
     except ValidationError as exc:
         errors["passport_number"] = exc.messages
-    if not nationality:
+    nationality = (nationality or "").upper()
+    if nationality not in countries:
         errors["nationality"] = [_("Choose the country that issued the passport.")]
     if errors:
         raise ValidationError(errors)
@@ -165,7 +167,7 @@ def applicant_for_client(client_user, personal_id, full_name, **contact):
         try:
             check_name(account, full_name, client_user, "api")
         except IdentityMismatch as exc:
-            raise ValidationError({"applicant.full_name": exc.message_dict["full_name"]}, code="identity_mismatch")
+            raise IdentityMismatch({"applicant.full_name": exc.message_dict["full_name"]})
         return account
     if not (full_name or "").strip():
         raise ValidationError({"applicant.full_name": [_("Give the applicant's full name.")]})

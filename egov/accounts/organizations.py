@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from egov.audit.services import record
 
-from .identity import check_name, same_name, verified_account
+from .identity import applicant_at_desk, check_name, same_name, verified_account
 from .models import Organization, OrganizationMember
 from .validators import validate_tax_code
 
@@ -83,6 +83,23 @@ def register(officer, *, tax_code, name, legal_representative, address="", phone
         raise ValidationError({"tax_code": [_("An organisation with this tax code is registered already.")]})
     record(officer, "organization.registered", organization)
     return organization
+
+
+def register_at_desk(officer, *, registration_seen, legal_representative, **details):
+    """An intake officer registers an organisation from its business registration, with its
+    legal representative as on their ID card (matched or opened as at the desk)."""
+    if not registration_seen:
+        raise ValidationError({"registration_seen": [_("Check the business registration before registering.")]})
+    with transaction.atomic():
+        try:
+            person = applicant_at_desk(
+                officer, (legal_representative.get("personal_id") or "").strip(),
+                legal_representative.get("full_name") or "",
+                id_card_seen=legal_representative.get("id_card_seen") is True,
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise ValidationError({f"legal_representative.{k}": v for k, v in exc.message_dict.items()})
+        return register(officer, legal_representative=person, **details)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import two_factor, views
+from . import organization_views, two_factor, views
 from .forms import ProvedAddressPasswordResetForm
+from .oauth import views as app_views
 
 app_name = "accounts"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("password/", views.set_password, name="set-password"),
     path("contacts/", views.account_contacts, name="contacts"),
     path("tokens/", views.personal_tokens, name="tokens"),
+    path("organizations/", organization_views.my_organizations, name="organizations"),
+    path("apps/<str:client_id>/revoke/", app_views.revoke, name="revoke-app"),
     path("2fa/setup/", two_factor.setup, name="2fa-setup"),
     path("2fa/verify/", two_factor.verify, name="2fa-verify"),
     path(

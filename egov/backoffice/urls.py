@@ -12,4 +12,5 @@ urlpatterns = [
     path("dossiers/<str:pk>/", views.dossier, name="dossier"),
     path("dossiers/<str:pk>/apologise/", views.apologise, name="apologise"),
     path("desk/", views.desk, name="desk"),
+    path("desk/organizations/new/", views.register_organization, name="register-organization"),
 ]

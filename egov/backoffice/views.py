@@ -6,14 +6,16 @@ check who may do what (a dossier or task outside the officer's agencies is a 404
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
+from egov.accounts import organizations
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where, officers_with_role, role_pairs
 from egov.catalog import selectors as catalog
@@ -21,9 +23,9 @@ from egov.catalog.diagram import svg_of
 from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.common.paging import page_of
-from egov.common.vocabulary import Role
+from egov.common.vocabulary import ApplicantType, Role
 from egov.documents.models import Document
-from egov.dossiers import selectors, services
+from egov.dossiers import applicants, selectors, services
 from egov.dossiers.services.handling import RETURN_METHODS, allowed_outcomes
 from egov.dossiers.timeline import timeline
 from workflows.models import DossierTask
@@ -125,7 +127,7 @@ def _task_forms(request, dossier, tasks):
         step = spec.steps[task.step_index] if task.step_index is not None and task.step_index >= 0 else None
         forms.append({
             "task": task, "outcomes": allowed_outcomes(task),
-            "step_name": step.name() if step else task.get_kind_display(),
+            "step_name": task.step_name,
             "fields": field_rows(spec, {}, fields=step.form) if step and step.form else [],
             "documents": [(d.key, d.name()) for d in spec.documents],
             "form_fields": [(f.key, f.label()) for f in spec.input_fields],
@@ -143,14 +145,18 @@ def dossier(request, pk):
     if item.status == "draft" and item.created_by_id == request.user.pk:
         return redirect("portal:form", pk=item.pk)
     tasks = selectors.open_tasks(item)
+    for task in tasks:  # their steps' names are read from the dossier's procedure
+        task.dossier = item
     managed = agencies_where(request.user, Role.CENTER_MANAGER)
     reassignable = {t.pk: officers_with_role(t.role, t.agency_id) for t in tasks if t.agency_id in managed}
     receipt = item.documents.filter(kind="receipt", status=Document.Status.READY).order_by("-created_at").first()
     return render(request, "backoffice/dossier.html", {
-        "dossier": item, "tasks": tasks, "actions": _task_forms(request, item, tasks), "reassignable": reassignable,
+        "dossier": item, "applicant": applicants.of_record(item), "tasks": tasks,
+        "actions": _task_forms(request, item, tasks), "reassignable": reassignable,
         "fields": [r for r in field_rows(item.spec, item.data) if r["visible"]], "history": timeline(item),
         "slip": selectors.control_slip(item), "documents": item.documents.order_by("created_at"),
         "attachments": item.attachments.order_by("document_key", "uploaded_at"), "pauses": item.clock_pauses.all(),
+        "paper_names": {paper.key: paper.name() for paper in item.spec.documents},
         "supplement": selectors.open_supplement(item), "receipt": receipt,
         "can_apologise": _can_apologise(request.user, item, managed),
         "path": svg_of(item.version, current=selectors.position(item, tasks)),
@@ -202,28 +208,83 @@ def apologise(request, pk):
 
 @staff_only
 def desk(request):
-    """The one-stop desk: the applicant as on their ID card, the procedure, and the dossier starts.
+    """The one-stop desk: whom the dossier is for, as on their papers, and who stands for them.
 
-    The officer types the number and the name from the card they hold. A verified account
-    with that number is the applicant if the name matches (else the desk stops and the
-    mismatch is audited); a new applicant's account is opened with the number verified by
-    this officer (egov/accounts/identity.py). Nothing is looked up by number without a
-    dossier, and no number travels in a URL.
+    The officer types what they read on the ID card or passport they hold, or the tax code
+    of a registered organisation. A verified account with that number is the applicant if
+    the name matches (else the desk stops and the mismatch is audited); a new applicant's
+    account is opened with the number verified by this officer (egov/accounts/identity.py).
+    When someone else stands for the applicant (a relative, a lawyer, a company's staff),
+    that person is checked the same way and recorded as the representative; the procedure's
+    rules then ask for the authorisation paper. No number travels in a URL.
     """
     if not agencies_where(request.user, Role.INTAKE_OFFICER):
         raise PermissionDenied()
     problems = []
-    values = {key: request.POST.get(key, "").strip() for key in
-              ("personal_id", "full_name", "phone", "email", "address", "procedure", "channel")}  # fmt: skip
+    values = {key: request.POST.get(key, "").strip() for key in DESK_FIELDS}
+    values["applicant_type"] = values["applicant_type"] or ApplicantType.INDIVIDUAL
     if request.method == "POST":
-        applicant = {**values, "id_card_seen": request.POST.get("id_card_seen") == "on"}
         try:
-            dossier = services.create_draft(request.user, values["procedure"], channel=values["channel"] or "in_person",
-                                            applicant=applicant)  # fmt: skip
+            dossier = services.create_draft(
+                request.user, values["procedure"], channel=values["channel"] or "in_person",
+                applicant=_desk_applicant(request.POST, values),
+                representative=_desk_representative(request.POST, values),
+            )  # fmt: skip
             return redirect("portal:form", pk=dossier.pk)
         except DomainError as exc:
             problems.append(_messages_of(exc))
     return render(request, "backoffice/desk.html", {
-        "values": values, "problems": problems,
+        "values": values, "problems": problems, "kinds": ApplicantType.choices, "countries": list(countries),
         "procedures": catalog.catalogue().values_list("procedure__code", "name"),
     }, status=400 if problems else 200)  # fmt: skip
+
+
+DESK_FIELDS = ("applicant_type", "personal_id", "full_name", "passport_number", "nationality", "tax_code", "phone",
+               "email", "address", "procedure", "channel", "rep_personal_id", "rep_full_name")  # fmt: skip
+
+
+def _desk_applicant(post, values):
+    kind = values["applicant_type"]
+    if kind == ApplicantType.ORGANIZATION:
+        return {"type": kind, "tax_code": values["tax_code"]}
+    person = {key: values[key] for key in ("full_name", "phone", "email", "address")}
+    if kind == ApplicantType.FOREIGNER:
+        return {**person, "type": kind, "passport_number": values["passport_number"],
+                "nationality": values["nationality"], "passport_seen": post.get("passport_seen") == "on"}  # fmt: skip
+    return {**person, "type": kind, "personal_id": values["personal_id"],
+            "id_card_seen": post.get("id_card_seen") == "on"}  # fmt: skip
+
+
+def _desk_representative(post, values):
+    """The person standing for the applicant, when the officer ticked that someone does."""
+    if post.get("represented") != "on":
+        return None
+    return {"personal_id": values["rep_personal_id"], "full_name": values["rep_full_name"],
+            "id_card_seen": post.get("rep_id_card_seen") == "on"}  # fmt: skip
+
+
+@staff_only
+def register_organization(request):
+    """Register an organisation at the desk, from its business registration and its legal
+    representative's ID card, both seen by the officer."""
+    if not agencies_where(request.user, Role.INTAKE_OFFICER):
+        raise PermissionDenied()
+    fields = ("tax_code", "name", "address", "phone", "email", "rep_personal_id", "rep_full_name")
+    values = {key: request.POST.get(key, "").strip() for key in fields}
+    problems = []
+    if request.method == "POST":
+        try:
+            organization = organizations.register_at_desk(
+                request.user, registration_seen=request.POST.get("registration_seen") == "on",
+                legal_representative={"personal_id": values["rep_personal_id"], "full_name": values["rep_full_name"],
+                                      "id_card_seen": request.POST.get("rep_id_card_seen") == "on"},
+                **{key: values[key] for key in ("tax_code", "name", "address", "phone", "email")},
+            )  # fmt: skip
+            messages.success(request, _("%(name)s is registered; its dossiers can be filed now.")
+                             % {"name": organization.name})  # fmt: skip
+            return redirect("backoffice:desk")
+        except ValidationError as exc:
+            said = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
+            problems.extend(m for ms in said for m in ms)
+    return render(request, "backoffice/register_organization.html", {"values": values, "problems": problems},
+                  status=400 if problems else 200)  # fmt: skip

@@ -20,8 +20,11 @@ KNOWN_OPERATORS = (set(BUILTINS) | SPECIAL_OPERATORS) - {"log"}
 # Operators whose arguments are evaluated over each item, not over the form state.
 SCOPED_OPERATORS = {"filter", "map", "reduce", "all", "some", "none"}
 
+# ``represented``: someone files on the applicant's behalf; ``tax_code`` for an organisation,
+# ``passport_number`` for a foreign national (egov/catalog/eform.applicant_context).
 APPLICANT_ATTRIBUTES = {
-    "type", "full_name", "personal_id", "phone", "email", "address", "date_of_birth", "age",
+    "type", "represented", "full_name", "personal_id", "tax_code", "passport_number", "phone", "email", "address",
+    "date_of_birth", "age",
 }  # fmt: skip
 CHANNELS = tuple(DEFINITION_CHANNELS)
 

@@ -73,7 +73,10 @@ def applicant_labels():
     """What ``applicant.<attribute>`` is called in a sentence."""
     return {
         "type": _("Applicant type"),
+        "represented": _("Filed by a representative"),
         "full_name": _("Applicant's full name"),
+        "tax_code": _("Applicant's tax code"),
+        "passport_number": _("Applicant's passport number"),
         "personal_id": _("Applicant's personal ID number"),
         "phone": _("Applicant's phone number"),
         "email": _("Applicant's e-mail address"),
@@ -148,7 +151,7 @@ def _subject(path, fields):
         label = applicant_labels()[rest]
         if rest == "type":
             return _Subject(label, "choice", applicant_types())
-        return _Subject(label, {"date_of_birth": "date", "age": "integer"}.get(rest, "text"))
+        return _Subject(label, {"date_of_birth": "date", "age": "integer", "represented": "boolean"}.get(rest, "text"))
     if path == "channel":
         return _Subject(_("Channel"), "choice", channels())
     return _Subject(path)
@@ -323,4 +326,6 @@ def builder_subjects(form, step_forms=None, language=None):
                                     ("channel", _("Channel"), channels())):  # fmt: skip
             subjects.append({"key": var, "var": var, "label": str(label), "type": "choice", "step": "",
                              "choices": [{"value": v, "label": str(lab)} for v, lab in choices]})  # fmt: skip
+        subjects.append({"key": "applicant.represented", "var": "applicant.represented", "step": "", "choices": [],
+                         "label": str(applicant_labels()["represented"]), "type": "boolean"})  # fmt: skip
         return subjects

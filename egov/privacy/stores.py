@@ -145,6 +145,24 @@ class Memberships(Store):
         sweep.count(self, OrganizationMember.objects.filter(user=sweep.person).delete()[0])
 
 
+class AppsAllowed(Store):
+    """The apps a citizen let act for them (OAuth 2.0, egov/accounts/oauth/): what they were
+    allowed, when, and their codes and tokens (stored hashed)."""
+
+    name = "apps_allowed"
+    models = ("oauth2_provider.AccessToken", "oauth2_provider.RefreshToken", "oauth2_provider.Grant",
+              "oauth2_provider.IDToken", "oauth2_provider.DeviceGrant")  # fmt: skip
+    holds = _("the apps you allowed to act for you: what each may do, when, and their access codes")
+    on_erasure = GONE
+    on_purge = ""
+
+    def erase(self, sweep):
+        from oauth2_provider.models import AccessToken, DeviceGrant, Grant, IDToken, RefreshToken
+
+        for model in (Grant, RefreshToken, AccessToken, IDToken, DeviceGrant):
+            sweep.count(self, model.objects.filter(user=sweep.person).delete()[0])
+
+
 class ErasureRequests(Store):
     name = "erasure_requests"
     models = ("accounts.ErasureRequest",)
@@ -382,8 +400,9 @@ def _sms_older(line, older_than):
 
 
 STORES: list[Store] = [
-    ContactsAndKeys(), Memberships(), ErasureRequests(), LoginRecords(), AdminHistory(), Drafts(), DossierRecord(), Papers(),
-    Documents(), Ratings(), Messages(), Spools(),
+    ContactsAndKeys(), Memberships(), ErasureRequests(), LoginRecords(), AdminHistory(), Drafts(), DossierRecord(),
+    Papers(), Documents(), Ratings(), Messages(), Spools(),
+    AppsAllowed(),
 ]  # fmt: skip
 
 # Models with text, JSON or file fields that hold nothing about a person, and why.
@@ -395,6 +414,7 @@ IMPERSONAL = {
     "integrations.ApiClient": "a system's name and its operator's contact, not a citizen's",
     "integrations.ApiKey": "a key's digest",
     "integrations.WebhookSubscription": "a system's address and filters",
+    "oauth2_provider.Application": "an app registered by an administrator: its name, addresses and hashed secret",
     "accounts.Consent": "the text shown (the same for everyone) and its purpose, on an account erasure anonymises",
     "accounts.RoleAssignment": "a role and an agency",
     "accounts.Organization": (

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from egov.accounts import identity, organizations
 from egov.accounts.models import Organization, User
+from egov.accounts.validators import normalise_passport, validate_passport
 from egov.common.errors import InvalidInput, NotAllowed
 from egov.common.vocabulary import ApplicantType
 
@@ -56,7 +58,9 @@ def _invalid(exc, prefix="applicant."):
     """A ValidationError from accounts, as the field errors of this request."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
     fields = {(k if k.startswith(prefix) else f"{prefix}{k}").rstrip("."): v for k, v in errors.items()}
-    return InvalidInput(errors=fields, code=getattr(exc, "code", None) or "invalid")
+    return InvalidInput(
+        errors=fields, code="identity_mismatch" if isinstance(exc, identity.IdentityMismatch) else "invalid"
+    )
 
 
 def _organization(filer, tax_code, representative):
@@ -83,10 +87,7 @@ def for_citizen(user, applicant):
     if kind == ApplicantType.ORGANIZATION:
         return _organization(user, applicant.get("tax_code"), representative=user)
     if kind == ApplicantType.FOREIGNER:
-        if not (user.passport_number and user.nationality):
-            raise InvalidInput(errors={"applicant.type": [
-                _("Add your passport number and nationality to your account first.")
-            ]})  # fmt: skip
+        _declare_passport(user, applicant)
         return Parties(user, ApplicantType.FOREIGNER)
     personal_id = str(applicant.get("personal_id") or "").strip()
     if not personal_id or personal_id == user.personal_id:
@@ -98,6 +99,30 @@ def for_citizen(user, applicant):
     if other.pk == user.pk:
         return Parties(user)
     return Parties(other, ApplicantType.INDIVIDUAL, representative=user)
+
+
+def _declare_passport(user, applicant):
+    """A foreign national online: the passport on their account, typed now if none is there
+    yet. Typed, it is data, not identity: the intake officer checks the passport itself."""
+    number = normalise_passport(applicant.get("passport_number"))
+    nationality = str(applicant.get("nationality") or "").upper()
+    if not number and user.passport_number and user.nationality:
+        return
+    errors = {}
+    try:
+        validate_passport(number)
+    except ValidationError as exc:
+        errors["applicant.passport_number"] = exc.messages
+    if nationality not in countries:
+        errors["applicant.nationality"] = [_("Choose the country that issued the passport.")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    if user.passport_verified and (number, nationality) != (user.passport_number, user.nationality.code):
+        raise InvalidInput(errors={"applicant.passport_number": [
+            _("Your account holds a passport an officer checked; a new one is checked at a desk.")
+        ]})  # fmt: skip
+    user.passport_number, user.nationality = number, nationality
+    user.save(update_fields=["passport_number", "nationality"])
 
 
 def for_desk(officer, applicant, representative=None):

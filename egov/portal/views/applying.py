@@ -43,11 +43,25 @@ def apply(request, code):
         messages.error(request, _("Staff file dossiers for applicants at the one-stop desk."))
         return redirect("portal:procedure", code=code)
     try:
-        dossier = services.create_draft(request.user, code)
+        dossier = services.create_draft(request.user, code, applicant=applying_for(request.POST))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, " ".join(_messages(exc)))
         return redirect("portal:procedure", code=code)
     return redirect("portal:form", pk=dossier.pk)
+
+
+def applying_for(post):
+    """The procedure page's "Who is this for?" as create_draft's ``applicant`` (services/parties.py)."""
+    choice = post.get("applying_for", "self")
+    if choice == "foreigner":
+        return {"type": "foreigner", "passport_number": post.get("passport_number", ""),
+                "nationality": post.get("nationality", "")}  # fmt: skip
+    if choice.startswith("organization:"):
+        return {"type": "organization", "tax_code": choice.split(":", 1)[1]}
+    if choice == "other":
+        return {"type": "individual", "personal_id": post.get("personal_id", "").strip(),
+                "full_name": post.get("full_name", "")}  # fmt: skip
+    return None
 
 
 def _form_page(request, dossier, values, errors, status=200):

@@ -5,13 +5,17 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django_countries import countries
 
+from egov.accounts import organizations
+from egov.accounts.models import User
 from egov.agencies.models import Agency
 from egov.catalog import selectors
 from egov.catalog.definition import summarise_time_limit
 from egov.catalog.diagram import svg_of
 from egov.catalog.models import ProcedureFile, Sector
 from egov.common.text import localize
+from egov.common.vocabulary import ApplicantType
 
 
 def _sectors():
@@ -61,5 +65,20 @@ def procedure(request, code):
     return render(request, "portal/procedure.html", {
         "version": version, "spec": spec, "documents": documents, "time_limits": time_limits, "fees": fees,
         "legal_basis": spec.legal_basis, "conditions": spec.conditions_text(), "description": spec.description(),
-        "path": svg_of(version, simplified=True),
+        "path": svg_of(version, simplified=True), "applying_for": applying_for_choices(request.user, spec),
     })  # fmt: skip
+
+
+def applying_for_choices(user, spec):
+    """Whom a citizen may apply for under this procedure: themselves, as a foreign national,
+    an organisation they may file for, another person (services/parties.py decides)."""
+    if not getattr(user, "is_authenticated", False) or user.kind != User.Kind.CITIZEN:
+        return {}
+    kinds = set(spec.applicant_types)
+    return {
+        "self": ApplicantType.INDIVIDUAL in kinds,
+        "foreigner": ApplicantType.FOREIGNER in kinds,
+        "passport": user.passport_number, "nationality": user.nationality.code if user.nationality else "",
+        "organizations": list(organizations.filing_for(user)) if ApplicantType.ORGANIZATION in kinds else [],
+        "countries": list(countries),
+    }

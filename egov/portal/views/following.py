@@ -14,7 +14,7 @@ from egov.catalog.eform_page import field_rows, posted_values
 from egov.common.errors import DomainError
 from egov.common.ratelimit import Limit, client_address
 from egov.documents.models import Document, Kind
-from egov.dossiers import selectors, services
+from egov.dossiers import applicants, selectors, services
 from egov.dossiers.models import Dossier
 from egov.dossiers.timeline import timeline
 from egov.payments.providers import online_providers
@@ -48,7 +48,8 @@ def dossier(request, pk):
     payment = item.payments.filter(status="pending").first()
     just_submitted = request.session.pop("just_submitted", None) == str(item.pk)
     return render(request, "portal/dossier.html", {
-        "dossier": item, "history": timeline(item), "documents": documents, "result": result, "receipt": receipt,
+        "dossier": item, "applicant": applicants.of_record(item), "history": timeline(item), "documents": documents,
+        "result": result, "receipt": receipt,
         "supplement": selectors.open_supplement(item), "rating": getattr(item, "rating", None),
         "payment": payment, "online_providers": online_providers(), "counter_help": CounterProvider.instructions(),
         "refunds": item.payments.filter(refunds__isnull=False).values_list("refunds__amount", "refunds__status"),

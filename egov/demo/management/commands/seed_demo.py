@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from egov.accounts import organizations
 from egov.accounts.identity import mark_verified
 from egov.accounts.models import IdentityProof, User
 from egov.accounts.services import create_citizen, grant_role
@@ -120,11 +121,37 @@ class Command(BaseCommand):
                 User.objects.filter(pk=citizen.pk).update(email_verified_at=timezone.now(),
                                                           phone_verified_at=timezone.now())  # fmt: skip
             logins.append((item["username"], "citizen"))
+        logins += self._foreigners_and_organizations(users, desk, password)
         self._load_procedures(published_since)
         self.stdout.write(self.style.SUCCESS("\nDemo logins (password: %s)" % password))
         width = max(len(u) for u, _ in logins)
         for username, roles in logins:
             self.stdout.write(f"  {username.ljust(width)}  {roles}")
+
+    def _foreigners_and_organizations(self, users, desk, password):
+        logins = []
+        for item in users.get("foreigners", []):
+            if not User.objects.filter(username=item["username"]).exists():
+                person = create_citizen(item["username"], full_name=item["full_name"], email=item["email"],
+                                        phone=item["phone"], address=item["address"], password=password)  # fmt: skip
+                now = timezone.now()
+                User.objects.filter(pk=person.pk).update(
+                    passport_number=item["passport_number"], nationality=item["nationality"], passport_verified_at=now,
+                    passport_verified_by=desk, email_verified_at=now, phone_verified_at=now,
+                )  # fmt: skip
+            logins.append((item["username"], "citizen (foreign national)"))
+        for item in users.get("organizations", []):
+            if organizations.by_tax_code(item["tax_code"]) is not None:
+                continue
+            legal = User.objects.get(username=item["legal_representative"])
+            organization = organizations.register(
+                desk, tax_code=item["tax_code"], name=item["name"], address=item["address"], phone=item["phone"],
+                email=item["email"], legal_representative=legal,
+            )  # fmt: skip
+            for username in item.get("staff", []):
+                staff = User.objects.get(username=username)
+                organizations.add_member(legal, organization, staff.personal_id, staff.full_name)
+        return logins
 
     def _load_procedures(self, published_since=None):
         """Demo procedures and the plug-ins' (egov/catalog/demo.py), published now or at
