@@ -29,6 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("accounts/", include("egov.privacy.urls")),
+    # Apps acting as a citizen, with their consent (OAuth 2.0; docs/oauth.md).
+    path("o/", include("egov.accounts.oauth.urls")),
     path("oidc/authenticate/", EIDLoginView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", EIDCallbackView.as_view(), name="oidc_authentication_callback"),
     path("backoffice/", include("egov.backoffice.urls")),

@@ -3,6 +3,7 @@ end-to-end API and browser tests only; everything else builds the little it need
 
 * :class:`AgencyFactory`, :class:`CitizenFactory`, :class:`StaffFactory` and :func:`officer`
   (a staff user holding a role at an agency);
+* :class:`AppFactory` is an app registered to act as citizens (OAuth 2.0);
 * :class:`DefinitionFactory` builds a procedure definition (a dict of the format, valid by
   default: one step, no fee); :func:`published` imports and publishes one through the
   catalogue's own service, as an administrator would;
@@ -96,6 +97,19 @@ class RoleAssignmentFactory(DjangoModelFactory):
     user = factory.SubFactory(StaffFactory)
     role = Role.CASE_OFFICER
     agency = factory.SubFactory(AgencyFactory)
+
+
+class AppFactory(DjangoModelFactory):
+    """An app registered to act as citizens with their consent (OAuth 2.0, egov/accounts/oauth/):
+    public (a mobile app, no secret) with one exact redirect URI, unless told otherwise."""
+
+    class Meta:
+        model = "oauth2_provider.Application"
+
+    name = factory.Sequence(lambda n: f"Ứng dụng thử {n}")
+    client_type = "public"
+    authorization_grant_type = "authorization-code"
+    redirect_uris = "https://app.example.vn/callback"
 
 
 def officer(role, agency, user=None, **fields):

@@ -1,4 +1,5 @@
-"""Logging in, registering with a one-time code, proving contacts, personal API tokens.
+"""Logging in, registering with a one-time code, proving contacts, personal API tokens (and
+the apps a citizen allowed to act for them, egov/accounts/oauth/).
 
 Logout and password reset are Django's views (egov/accounts/urls.py).
 """
@@ -145,6 +146,7 @@ def personal_tokens(request):
     """My API tokens: make one (shown once), revoke one. Staff reach this page only with their
     second factor confirmed (StaffSecondFactorMiddleware), which is the proof a token needs."""
     from . import tokens
+    from .oauth.selectors import allowed_apps, may_authorise
 
     user = request.user
     made = None
@@ -163,7 +165,7 @@ def personal_tokens(request):
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     return render(request, "accounts/tokens.html", {
         "tokens": user.personal_tokens.filter(revoked_at__isnull=True), "made": made,
-        "days": settings.EGOV_TOKEN_DAYS,
+        "days": settings.EGOV_TOKEN_DAYS, "apps": allowed_apps(user) if may_authorise(user) else None,
     })  # fmt: skip
 
 

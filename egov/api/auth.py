@@ -1,13 +1,20 @@
 """How callers authenticate: external apps with ``Authorization: Api-Key <key>`` (what their
 scopes allow, how fast they may call); people with their session or a personal token
-(``Authorization: Token <token>``, egov/accounts/tokens.py)."""
+(``Authorization: Token <token>``, egov/accounts/tokens.py); apps a citizen allowed to act for
+them with ``Authorization: Bearer <token>`` (OAuth 2.0, egov/accounts/oauth/), which is the
+citizen's own power, limited like a personal token of the matching scope."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.models import AccessToken
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from egov.accounts import tokens
 from egov.accounts.models import PersonalToken
+from egov.accounts.oauth import scopes as app_scopes
+from egov.accounts.oauth.selectors import may_authorise
+from egov.accounts.oauth.services import note_use
 from egov.integrations.clients import client_for_key
 from egov.integrations.models import ApiClient
 
@@ -94,8 +101,27 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class BearerAuthentication(OAuth2Authentication):
+    """``Authorization: Bearer <token>``: an access token a citizen gave an app (egov/accounts/oauth/).
+    The request is the citizen's; a token that is unknown, expired, revoked, or whose holder is
+    no longer a plain citizen is refused outright (401), never passed on to the next scheme."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(self.keyword + " "):
+            return None
+        found = super().authenticate(request)
+        if found is None or not may_authorise(found[0]):
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        note_use(found[1])
+        return found
+
+
 class TokenScope(permissions.BasePermission):
-    """A read-only token reads."""
+    """A read-only token reads: a personal token of scope read, an app's token without
+    ``dossiers:write`` (egov/accounts/oauth/scopes.py)."""
 
     message = _("This token may only read.")
 
@@ -103,6 +129,10 @@ class TokenScope(permissions.BasePermission):
         token = getattr(request, "auth", None)
         if isinstance(token, PersonalToken) and token.scope == PersonalToken.Scope.READ:
             return request.method in permissions.SAFE_METHODS
+        if isinstance(token, AccessToken):
+            if request.method in permissions.SAFE_METHODS:
+                return app_scopes.may_read(token.scope)
+            return app_scopes.may_write(token.scope)
         return True
 
 
@@ -116,3 +146,17 @@ class TokenScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Token <prefix>.<secret>`: a person's API token (the account page, or "
                                "`manage.py issue_token`)"}  # fmt: skip
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    """Describes ``Authorization: Bearer <token>`` (OAuth 2.0 authorisation code with PKCE)."""
+
+    target_class = "egov.api.auth.BearerAuthentication"
+    name = "citizenApp"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "oauth2", "description": "An app acting as a citizen, with their consent (docs/oauth.md)",
+                "flows": {"authorizationCode": {
+                    "authorizationUrl": "/o/authorize/", "tokenUrl": "/o/token/", "refreshUrl": "/o/token/",
+                    "scopes": {scope.value: str(scope.label) for scope in app_scopes.AppScope},
+                }}}  # fmt: skip

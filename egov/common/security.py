@@ -5,9 +5,11 @@ from django.conf import settings
 
 # No inline script or style anywhere on our pages: the e-form logic, uploads and charts are
 # static files, data reaches them through <script type="application/json"> blocks.
-def strict_policy():
-    """Forms go to ourselves, or to a payment gateway (EGOV_FORM_ACTION_ORIGINS)."""
-    targets = " ".join(["'self'", *settings.EGOV_FORM_ACTION_ORIGINS])
+def strict_policy(form_targets=()):
+    """Forms go to ourselves, or to a payment gateway (EGOV_FORM_ACTION_ORIGINS); a page whose
+    form is answered by a redirect elsewhere names that place (``form_targets``: the consent
+    page of an app, egov/accounts/oauth/views.py)."""
+    targets = " ".join(["'self'", *settings.EGOV_FORM_ACTION_ORIGINS, *form_targets])
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         f"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action {targets}; frame-ancestors 'none'"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "oauth2_provider",
     "django_countries",
     "viewflow",
     "viewflow.workflow",
@@ -188,6 +189,49 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
+# --- Apps acting as a citizen (OAuth 2.0; egov/accounts/oauth/, docs/oauth.md) ---------------
+# Authorisation code with PKCE S256 only, exact redirect URIs, short access tokens, rotating
+# refresh tokens (a replayed one revokes its whole family), tokens stored hashed, every RFC 9700
+# (OAuth security best practice) gate of django-oauth-toolkit on.
+EGOV_OAUTH_ACCESS_SECONDS = env.int("EGOV_OAUTH_ACCESS_SECONDS", default=600)
+EGOV_OAUTH_REFRESH_DAYS = env.int("EGOV_OAUTH_REFRESH_DAYS", default=30)
+OAUTH2_PROVIDER = {
+    # The scopes and their words: egov/accounts/oauth/scopes.py (the one vocabulary).
+    "SCOPES_BACKEND_CLASS": "egov.accounts.oauth.scopes.Scopes",
+    "OAUTH2_VALIDATOR_CLASS": "egov.accounts.oauth.validator.Validator",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": EGOV_OAUTH_ACCESS_SECONDS,
+    # Unused this long after its access token expired, a refresh token is dead.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": EGOV_OAUTH_REFRESH_DAYS * 86400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "PKCE_REQUIRED": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # https, and the private-use schemes of the province's mobile apps (e.g. vn.gov.quangtri.motcua).
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list("EGOV_OAUTH_REDIRECT_SCHEMES", default=["https"]),
+    "ALLOW_URI_WILDCARDS": False,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic", "client_secret_post"],
+    # Registered by superusers in the admin, audited; codes and tokens read-only there.
+    "APPLICATION_ADMIN_CLASS": "egov.accounts.oauth.admin.ApplicationAdmin",
+    "ACCESS_TOKEN_ADMIN_CLASS": "egov.accounts.oauth.admin.AccessTokenAdmin",
+    "REFRESH_TOKEN_ADMIN_CLASS": "egov.accounts.oauth.admin.RefreshTokenAdmin",
+    "GRANT_ADMIN_CLASS": "egov.accounts.oauth.admin.GrantAdmin",
+    "ID_TOKEN_ADMIN_CLASS": "egov.accounts.oauth.admin.IDTokenAdmin",
+}
+
 # --- National e-ID (OpenID Connect) -----------------------------------------------------
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
@@ -294,6 +338,7 @@ REST_FRAMEWORK = {
         # First the header schemes, so an unauthenticated call gets 401 with WWW-Authenticate.
         "egov.api.auth.ApiKeyAuthentication",
         "egov.api.auth.TokenAuthentication",
+        "egov.api.auth.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -324,7 +369,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "The one-stop engine's REST API: the procedure catalogue, dossiers, officers' tasks, "
         "public tracking and the working-day calendar. Authenticate with a browser session "
-        "or `Authorization: Token <key>`."
+        "or `Authorization: Token <key>`; apps acting as a citizen `Authorization: Bearer <token>` "
+        "(OAuth 2.0, docs/oauth.md)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -42,6 +42,9 @@ MATRIX = {
     "password_reset": public(), "password_reset_done": public(), "password_reset_confirm": public(),
     "password_reset_complete": public(), "oidc_authentication_init": public(),
     "oidc_authentication_callback": public(), "home": public(OK), "catalogue": public(OK),
+    # Apps acting as a citizen (OAuth 2.0): the protocol's endpoints answer anyone (tests/accounts/test_oauth.py).
+    "authorize": public(), "token": public(), "revoke-token": public(), "introspect": public(),
+    "oauth-server-metadata": public(OK),
     "procedure": public(OK), "track": public(), "track-by-link": public(),
     "document-download": only(SEE_DOSSIER),
     "stats-figures": only({"manager", "admin", "client_stats"}),
@@ -68,6 +71,7 @@ MATRIX = {
     "2fa-setup": only(PAGE_PEOPLE, OK_OR_REDIRECT), "2fa-verify": only(PAGE_PEOPLE, OK_OR_REDIRECT),
     "my-data": only(PAGE_PEOPLE),
     "contacts": only(PAGE_PEOPLE), "tokens": only(PAGE_PEOPLE), "set-password": only(PAGE_PEOPLE),
+    "revoke-app": only(set(), REFUSED),
     "code-login": public(OK),
     # The gateway's notification is signed by the gateway, not by a user: anyone may call it
     # (and is answered "invalid signature"); the payer's return shows only the payer's own.
@@ -207,6 +211,9 @@ def urls(world):
         "my-data": "/accounts/my-data/", "bo-queue": "/backoffice/", "home": "/",
         "contacts": "/accounts/contacts/", "tokens": "/accounts/tokens/", "verify-contact": "/accounts/verify/",
         "code-login": "/accounts/code/", "set-password": "/accounts/password/",
+        "revoke-app": "/accounts/apps/x/revoke/", "authorize": "/o/authorize/", "token": "/o/token/",
+        "revoke-token": "/o/revoke_token/", "introspect": "/o/introspect/",
+        "oauth-server-metadata": "/o/.well-known/oauth-authorization-server",
         "bo-dossier": f"/backoffice/dossiers/{d}/", "bo-desk": "/backoffice/desk/", "bo-claim-many": "/backoffice/claim/",
         "bo-task-action": f"/backoffice/tasks/{t}/", "bo-complete": f"/backoffice/tasks/{t}/complete/",
         "bo-apologise": f"/backoffice/dossiers/{d}/apologise/", "catalogue": "/procedures/", "procedure": "/procedures/2.000575/",
