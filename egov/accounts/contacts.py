@@ -77,10 +77,9 @@ def _deliver(channel, value, code, language):
             get_sms_provider().send(value, text)
 
 
-def confirm(user, channel, code):
-    """Check ``code`` against the latest code sent for ``channel``; on success the address is
-    proved (and the login and messages use it). Raises ValidationError otherwise."""
-    field, verified_field = FIELDS[channel]
+def check_code(user, channel, code):
+    """The proof ``code`` answers: the latest code sent to ``user`` on ``channel``, used up.
+    Raises ValidationError (expired, wrong; a wrong answer counts as an attempt)."""
     code = (code or "").strip()
     with transaction.atomic():
         waiting = user.contact_proofs.select_for_update().filter(channel=channel, used_at__isnull=True)
@@ -88,14 +87,21 @@ def confirm(user, channel, code):
         if proof is None or proof.expires_at < timezone.now() or proof.attempts >= MAX_ATTEMPTS:
             raise ValidationError({"code": [_("This code has expired; ask for a new one.")]}, code="expired")
         proof.attempts += 1
-        if not hmac.compare_digest(proof.digest, _digest(code, user.pk, proof.value)):
-            proof.save(update_fields=["attempts"])
-            failed = True
-        else:
-            failed = False
-    if failed:  # the attempt counts even though the answer is no
+        right = hmac.compare_digest(proof.digest, _digest(code, user.pk, proof.value))
+        if right:
+            proof.used_at = timezone.now()
+        proof.save(update_fields=["attempts", "used_at"])
+    if not right:  # the attempt counts even though the answer is no
         record(user, "account.contact_code_failed", user, after={"channel": channel})
         raise ValidationError({"code": [_("This code is not right.")]}, code="wrong_code")
+    return proof
+
+
+def confirm(user, channel, code):
+    """Check ``code`` against the latest code sent for ``channel``; on success the address is
+    proved (and the login and messages use it). Raises ValidationError otherwise."""
+    field, verified_field = FIELDS[channel]
+    proof = check_code(user, channel, code)
     try:
         with transaction.atomic():
             if User.objects.filter(**{field: proof.value, f"{verified_field}__isnull": False}).exclude(
@@ -105,8 +111,6 @@ def confirm(user, channel, code):
             setattr(user, field, proof.value)
             setattr(user, verified_field, timezone.now())
             user.save(update_fields=[field, verified_field])
-            proof.used_at = timezone.now()
-            proof.save(update_fields=["used_at", "attempts"])
     except IntegrityError:
         raise ValidationError({"code": [_("This address already belongs to another account.")]}, code="taken")
     record(user, "account.contact_proved", user, after={"channel": channel})

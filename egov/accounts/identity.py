@@ -211,3 +211,49 @@ def account_for_eid(subject, personal_id, full_name, email="", phone=""):
         account.save(update_fields=["eid_subject"])
         mark_verified(account, IdentityProof.EID)
     return account
+
+
+def opened_for_someone(account):
+    """An account an officer or another system opened for a person who never used it
+    themselves: the kind a walk-in's dossiers sit in until they claim them."""
+    return bool(account.registered_by_id and not account.eid_subject and account.is_active
+                and account.kind == User.Kind.CITIZEN and account.last_login is None)  # fmt: skip
+
+
+def check_same_person(opened, person):
+    """Stop, audited, when ``person`` is plainly not whom ``opened`` was opened for: another
+    name, or two verified numbers that differ. Called before the caller's transaction, so
+    that the record stays."""
+    if not same_name(opened.full_name, person.full_name):
+        record(person, "identity.claim_refused", opened, after={"why": "name"})
+        raise IdentityMismatch({"full_name": [_("These dossiers were filed for someone with another name.")]})
+    for number, verified in (("personal_id", "personal_id_verified"), ("passport_number", "passport_verified")):
+        both = getattr(opened, verified) and getattr(person, verified)
+        if both and getattr(opened, number) != getattr(person, number):
+            record(person, "identity.claim_refused", opened, after={"why": number})
+            raise IdentityMismatch({number: [_("These dossiers were filed for a person with another ID number.")]})
+
+
+@transaction.atomic
+def take_over(opened, person):
+    """``person`` proved they are whom ``opened`` was opened for (the receipt's code and key,
+    and a code sent to the phone or e-mail given at the desk; :func:`check_same_person`
+    passed): the identity checked at the desk passes to their own account and ``opened``
+    is closed."""
+    moved = []
+    if opened.personal_id_verified and not person.personal_id_verified:
+        moved += ["personal_id", "personal_id_verified_at", "personal_id_verified_via", "personal_id_verified_by"]
+    if opened.passport_verified and not person.passport_verified:
+        moved += ["passport_number", "nationality", "passport_verified_at", "passport_verified_by"]
+    values = {field: getattr(opened, field) for field in moved}
+    # The opened account lets go first: a verified number belongs to one account only.
+    opened.is_active = False
+    opened.personal_id_verified_at = opened.passport_verified_at = None
+    opened.set_unusable_password()
+    opened.save(update_fields=["is_active", "personal_id_verified_at", "passport_verified_at", "password"])
+    if values:
+        for field, value in values.items():
+            setattr(person, field, value)
+        person.save(update_fields=moved)
+    record(person, "identity.claimed", opened, after={"into": person.pk, "verified": sorted(moved)})
+    return person

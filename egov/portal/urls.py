@@ -10,6 +10,7 @@ urlpatterns = [
     path("procedures/<str:code>/", catalogue.procedure, name="procedure"),
     path("procedures/<str:code>/apply/", applying.apply, name="apply"),
     path("my/dossiers/", following.my_dossiers, name="my-dossiers"),
+    path("my/claim/", following.claim, name="claim"),
     path("my/dossiers/<str:pk>/", following.dossier, name="dossier"),
     path("my/dossiers/<str:pk>/form/", applying.form, name="form"),
     path("my/dossiers/<str:pk>/form/state/", applying.form_state, name="form-state"),

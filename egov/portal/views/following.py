@@ -6,16 +6,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from egov.catalog.eform_page import field_rows, posted_values
-from egov.common.errors import DomainError
+from egov.common.errors import DomainError, NotFound
 from egov.common.ratelimit import Limit, client_address
 from egov.documents.models import Document, Kind
 from egov.dossiers import applicants, selectors, services
 from egov.dossiers.models import Dossier
+from egov.dossiers.services import claims
 from egov.dossiers.timeline import timeline
 from egov.payments.providers import online_providers
 from egov.payments.providers.counter import CounterProvider
@@ -131,3 +134,53 @@ def track(request):
     status = 404 if code and key and found is None else 200
     return render(request, "portal/track.html", {"code": code, "key": key, "found": found, "history": history,
                                                  "searched": bool(code and key)}, status=status)  # fmt: skip
+
+
+CLAIMING = "egov_claiming"  # the session key of the dossier being claimed, once its receipt was shown
+
+
+@login_required
+def claim(request):
+    """Add dossiers filed at a desk to my account: the code and key from the receipt, then a
+    code sent to the phone or e-mail given at the desk (services/claims.py)."""
+    if request.user.kind != "citizen":
+        raise Http404()
+    pending = request.session.get(CLAIMING)
+    dossier = Dossier.objects.filter(pk=pending["dossier"]).select_related("applicant").first() if pending else None
+    stage, errors = ("proof" if dossier else "receipt"), []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "find":
+                if not Limit("track", settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["track"]).hit(
+                    client_address(request)
+                ):
+                    return render(request, "portal/claim.html", {"throttled": True, "stage": "receipt"}, status=429)
+                dossier = claims.claimable(request.user, request.POST.get("code", "").strip()[:60],
+                                           request.POST.get("key", "").strip().upper()[:12])  # fmt: skip
+                request.session[CLAIMING] = {"dossier": str(dossier.pk), "channel": ""}
+                return redirect("portal:claim")
+            if action == "send" and dossier is not None:
+                claims.send_claim_code(request.user, dossier, request.POST.get("channel", ""))
+                request.session[CLAIMING] = {**pending, "channel": request.POST.get("channel", "")}
+                return redirect("portal:claim")
+            if action == "cancel":
+                request.session.pop(CLAIMING, None)
+                return redirect("portal:claim")
+            if action == "confirm" and dossier is not None:
+                moved = claims.claim(request.user, dossier, pending["channel"], request.POST.get("otp", ""))
+                request.session.pop(CLAIMING, None)
+                messages.success(request, ngettext(
+                    "%(n)d dossier is now in your account.", "%(n)d dossiers are now in your account.", len(moved)
+                ) % {"n": len(moved)})  # fmt: skip
+                return redirect("portal:my-dossiers")
+        except DomainError as exc:
+            errors = _messages(exc)
+            if exc.code == "identity_mismatch" or isinstance(exc, NotFound):
+                request.session.pop(CLAIMING, None)
+                stage, dossier = "receipt", None
+    channels = claims.channels_of(dossier.applicant) if dossier else []
+    sent_to = dict(channels).get(pending["channel"], "") if dossier and pending else ""
+    return render(request, "portal/claim.html", {
+        "stage": stage, "errors": errors, "channels": channels, "sent_to": sent_to, "dossier": dossier,
+    }, status=400 if errors else 200)  # fmt: skip
