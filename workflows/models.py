@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
+from egov.common.text import localize
+from egov.common.vocabulary import Role
+
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
@@ -100,3 +103,30 @@ class DossierTask(AbstractTask):
     @property
     def is_open(self):
         return self.status in OPEN_TASK_STATUSES
+
+    @property
+    def step_name(self):
+        """The task as people call it: its step's name in the dossier's procedure (a consultation:
+        the consulting step's), else its kind (intake, payment, return of the result)."""
+        if self.step_index is not None and self.step_index >= 0:
+            return self.dossier.spec.steps[self.step_index].name()
+        return self.get_kind_display()
+
+    @property
+    def role_label(self):
+        return role_label(self.role)
+
+
+def role_label(role):
+    """A role as people call it (egov/common/vocabulary.py): never its code."""
+    return Role(role).label if role in Role.values else role
+
+
+def step_label(key, name=None):
+    """A step of the control slip as people call it: its name as the procedure gave it ({vi, en}),
+    else the engine's own task that the key stands for (intake, payment, return of the result)."""
+    if name:
+        return localize(name)
+    if key in DossierTask.Kind.values:
+        return DossierTask.Kind(key).label
+    return key

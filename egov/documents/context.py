@@ -159,8 +159,7 @@ def dossier_context(document, dossier, extra=None):
         {
             "no": i,
             "agency": row.agency.name,
-            "step": localize(row.step_name) if row.step_name else str(_("Intake") if row.step_key == "intake"
-                                                                        else row.step_key),
+            "step": str(row.step_label),
             "handed_at": when(row.handed_at),
             "giver": row.giver.full_name if row.giver else "",
             "receiver": row.receiver_agency.name if row.receiver_agency else "",

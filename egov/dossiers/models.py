@@ -342,6 +342,13 @@ class Handover(models.Model):
             raise ValueError("the control slip is append-only")
         super().save(*args, **kwargs)
 
+    @property
+    def step_label(self):
+        """The step handed over, as people call it (workflows.models.step_label)."""
+        from workflows.models import step_label
+
+        return step_label(self.step_key, self.step_name)
+
 
 class Payment(models.Model):
     class Status(models.TextChoices):

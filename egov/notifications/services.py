@@ -81,9 +81,7 @@ def _context(event, recipient):
     step = ""
     open_steps = [t for t in dossier.tasks.all() if t.status in ("NEW", "ASSIGNED") and t.flow_task_type == "HUMAN"]
     if open_steps:
-        task = open_steps[0]
-        step = dossier.spec.steps[task.step_index].name() if task.step_index is not None and task.step_index >= 0 \
-            else str(task.get_kind_display())
+        step = str(open_steps[0].step_name)
     link = f"{settings.SITE_URL}/backoffice/" if staff else f"{settings.SITE_URL}/my/dossiers/{dossier.pk}/"
     return {"code": dossier.code, "procedure": dossier.version.display_name, "name": recipient.full_name,
             "due": due or "", "new_due": new_due or "", "reason": reason or "", "step": step, "link": link}  # fmt: skip
@@ -119,7 +117,8 @@ def on_event(event):
                 continue  # an officer is not told about their own hand-over
             preference = Preference.objects.filter(user=person).first()
             language = person.preferred_language or settings.LANGUAGE_CODE
-            context = _context(event, person)
+            with translation.override(language):  # the procedure's and the step's names in the reader's words
+                context = _context(event, person)
             for channel in channels:
                 # Only to an address its owner proved (a typed one may be anyone's).
                 address = {Channel.EMAIL: person.verified_email, Channel.SMS: person.verified_phone,
