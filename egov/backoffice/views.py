@@ -157,10 +157,26 @@ def dossier(request, pk):
         "slip": selectors.control_slip(item), "documents": item.documents.order_by("created_at"),
         "attachments": item.attachments.order_by("document_key", "uploaded_at"), "pauses": item.clock_pauses.all(),
         "paper_names": {paper.key: paper.name() for paper in item.spec.documents},
-        "supplement": selectors.open_supplement(item), "receipt": receipt,
+        "supplement": selectors.open_supplement(item), "supplements": _supplements(item), "receipt": receipt,
         "can_apologise": _can_apologise(request.user, item, managed),
         "path": svg_of(item.version, current=selectors.position(item, tasks)),
     })  # fmt: skip
+
+
+def _supplements(item):
+    """Every request to supplement, with what it asked for (by name) and the applicant's answer
+    and note: the officer reads what came back and what the applicant wrote."""
+    spec = item.spec
+    rows = []
+    for request in item.supplement_requests.select_related("requested_by").order_by("requested_at"):
+        documents = [spec.document(key) for key in request.documents]
+        fields = [spec.field(key) for key in request.fields]
+        rows.append({
+            "request": request,
+            "documents": [d.name() if d else key for d, key in zip(documents, request.documents, strict=True)],
+            "fields": [f.label() if f else key for f, key in zip(fields, request.fields, strict=True)],
+        })  # fmt: skip
+    return rows
 
 
 def _can_apologise(user, item, managed):

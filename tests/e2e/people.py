@@ -19,9 +19,10 @@ def pdf(name="giay-to.pdf"):
 
 
 def english(text):
-    """``text`` (a lazy or plain gettext string, a label) as the English pages say it."""
+    """``text`` (a lazy gettext string, a label, or a function that says it in the active
+    language, such as a definition's ``name``) as the English pages say it."""
     with translation.override("en"):
-        return str(text)
+        return str(text() if callable(text) else text)
 
 
 def open_from_queue(page, code, scope="queue"):

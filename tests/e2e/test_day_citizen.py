@@ -111,6 +111,12 @@ def test_a_foreign_resident_applies_online_and_answers_a_supplement_request(page
     copies = dossier.attachments.filter(document_key="id_copy").order_by("uploaded_at")
     assert [a.original_name for a in copies] == ["id_copy.pdf", "passport-full.pdf"]
     assert copies[0].replaced_at and not copies[1].replaced_at  # the old copy is kept, marked replaced
-    # Back on the officer's desk, at the step that asked.
+    # Back on the officer's desk, at the step that asked: he reads what came back and the note.
     task = DossierTask.objects.get(dossier=dossier, status="NEW")
     assert task.step_key == "verify" and task.agency.code == "000.00.13.H56"
+    open_from_queue(officer, code)
+    answered = officer.locator(f"#supplement-requests tr[data-supplement='{request.pk}']")
+    expect(answered).to_contain_text(reason)
+    expect(answered).to_contain_text(english(dossier.spec.document("id_copy").name))
+    expect(answered.locator(".answer-note")).to_have_text("The whole photo page, scanned again.")
+    expect(officer.locator("form[action$='/complete/'] input[name=outcome][value=forward]")).to_be_visible()
