@@ -96,7 +96,12 @@ def _new_draft(user, version, channel, who, receiving, data):
         channel=channel,
         receiving_agency=receiving,
     )
-    initial = eform.prefill(spec, applicants.condition_context(dossier))
+    context = applicants.condition_context(dossier)
+    initial = eform.prefill(spec, context)
+    # A value copied from the account that the form would refuse (a phone written the old
+    # way) is left for the applicant to type, rather than stopping the draft.
+    _valid, refused = eform.clean(spec, initial, context, condition_channel(channel), partial=True)
+    initial = {key: value for key, value in initial.items() if key not in refused}
     initial.update(data or {})
     dossier.data = _clean(dossier, initial, partial=True)
     dossier.save()
