@@ -1,8 +1,8 @@
-"""The demo province with a few dossiers in every state a citizen and an officer meet: a draft, one
-waiting at the desk, one asked for more papers, one waiting for its fee, one waiting for the
-approver, one refused, one withdrawn, one returned and rated (with an apology on the way). Made
-through the services and the API, as the pages make them; the documents and messages follow
-(Celery is eager in the tests)."""
+"""The demo province with a few dossiers in every state a citizen and an officer meet: a draft,
+one waiting at the desk, one waiting for the case officer, one asked for more papers, one waiting
+for its fee, one waiting for the approver (with an apology), one refused, one withdrawn, one
+returned and rated. Made through the services and the API, as the pages make them; the documents
+and messages follow (Celery is eager in the tests)."""
 
 import datetime
 from types import SimpleNamespace
@@ -42,6 +42,10 @@ def lived_in(demo):
     do(officer, asked, "supplement", data={"documents": ["owner_id"], "fields": ["business_name"]},
        note="Ảnh căn cước bị mờ; tên hộ trùng.")  # fmt: skip
     made["supplement"] = asked
+
+    appraisal = Dossier.objects.get(pk=file_dossier(citizen, HOUSEHOLD)["id"])
+    do(desk, appraisal, "accept")
+    made["appraisal"] = appraisal
 
     fee = Dossier.objects.get(pk=file_dossier(citizen, CRIMINAL_RECORD,
                                               {**sample_data(CRIMINAL_RECORD), "fee_category": "standard"})["id"])  # fmt: skip
