@@ -20,6 +20,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from tests.documents.test_documents import pdf_text
+
 from .lived_in import lived_in
 
 pytestmark = pytest.mark.django_db
@@ -261,11 +263,14 @@ def message_problems(demo, words):
     return sorted(set(problems))
 
 
+def lines_of(text):
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
 def pdf_lines(content):
     from pypdf import PdfReader
 
-    pages = PdfReader(io.BytesIO(content)).pages
-    return [" ".join(line.split()) for page in pages for line in page.extract_text().splitlines() if line.strip()]
+    return lines_of("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
 
 
 def test_messages_and_documents_of_the_demo_dossiers_speak_peoples_words(demo, world):
@@ -286,8 +291,7 @@ def test_messages_and_documents_of_the_demo_dossiers_speak_peoples_words(demo, w
     )
     problems = message_problems(demo, words)
     for document in made:
-        with document.file.open("rb") as handle:
-            lines = pdf_lines(handle.read())
+        lines = lines_of(pdf_text(document))  # read back as the documents' own tests read them
         for word in code_words(lines, "vi", words):
             problems.append(f"{document.kind}: {word!r} in …{around(lines, word)}…")
     today = timezone.localdate()
