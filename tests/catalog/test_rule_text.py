@@ -2,6 +2,7 @@
 made of the form's own labels, in the language asked for."""
 
 import pytest
+from django.utils import translation
 
 from egov.catalog.definition import ProcedureDefinition
 from egov.catalog.rule_text import builder_subjects, describe, phrases
@@ -143,8 +144,10 @@ def test_the_builders_data():
         "key": "purpose", "var": "data.purpose", "label": "Purpose", "type": "choice", "step": "",
         "choices": [{"value": "work", "label": "Working"}, {"value": "study", "label": "Studying abroad"}]}  # fmt: skip
     assert by_var["data.site_visit"]["step"] == "appraise"
-    assert [s["var"] for s in subjects][-2:] == ["applicant.type", "channel"]
+    assert [s["var"] for s in subjects][-3:] == ["applicant.type", "channel", "applicant.represented"]
+    assert by_var["applicant.represented"]["type"] == "boolean"
     assert {c["value"] for c in by_var["applicant.type"]["choices"]} == {"individual", "organization", "foreigner"}
     assert {c["value"] for c in by_var["channel"]["choices"]} == {"online", "in_person", "post"}
     # the browser's sentences are made of the same phrases
-    assert phrases()["eq"] == "%(field)s is %(value)s" and phrases()["custom"] == "custom rule (JSON Logic)"
+    with translation.override("en"):
+        assert phrases()["eq"] == "%(field)s is %(value)s" and phrases()["custom"] == "custom rule (JSON Logic)"
