@@ -47,7 +47,8 @@ def recipients(event, audience):
     if dossier is None:
         return []
     if audience == Audience.APPLICANT:
-        return [dossier.applicant]
+        # The applicant, and whoever filed on their behalf: both follow the dossier.
+        return [person for person in (dossier.applicant, dossier.representative) if person is not None]
     if audience == Audience.CENTER_MANAGER:
         return list(officers_with_role(Role.CENTER_MANAGER, dossier.receiving_agency_id))
     if audience == Audience.NEXT_OFFICERS:
@@ -68,7 +69,7 @@ def _context(event, recipient):
     dossier = event.dossier
     due = dossier.due_at and timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y")
     new_due = dossier.extended_due_at and timezone.localtime(dossier.extended_due_at).strftime("%H:%M %d/%m/%Y")
-    staff = recipient.pk != dossier.applicant_id
+    staff = recipient.pk not in (dossier.applicant_id, dossier.representative_id)
     request = dossier.supplement_requests.order_by("-requested_at").first()
     # Events carry no free text (egov/integrations/events.py): the reasons are the dossier's.
     reason = dossier.decision_note or dossier.apology_reason
