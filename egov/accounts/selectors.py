@@ -29,6 +29,13 @@ def agencies_where(user, *roles):
     return {agency_id for role, agency_id in role_pairs(user) if role in roles}
 
 
+def reads_figures(user):
+    """Who opens the operations centre's dashboard: centre managers (their units), procedure
+    administrators and superusers (the province)."""
+    administers = agencies_where(user, Role.CENTER_MANAGER, Role.PROCEDURE_ADMIN)
+    return getattr(user, "is_superuser", False) or bool(administers)
+
+
 def is_procedure_admin(user):
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PROCEDURE_ADMIN)
 

@@ -209,3 +209,15 @@ def set_password(request):
         messages.success(request, _("Your password is set: you can log in with your proved e-mail or phone."))
         return redirect("after-login")
     return render(request, "accounts/set_password.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def account(request):
+    """My account: where each of its pages is (contacts, password, second factor, API tokens
+    and apps, organisations, my data)."""
+    from .organizations import filing_for
+    from .two_factor import needs_second_factor
+
+    return render(request, "accounts/account.html", {
+        "organizations": filing_for(request.user).count(), "second_factor": needs_second_factor(request.user),
+    })  # fmt: skip

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from egov.accounts.selectors import agencies_where
+from egov.accounts.selectors import agencies_where, reads_figures
 from egov.agencies.models import Agency
 from egov.catalog.models import Sector
 from egov.common.vocabulary import Role
@@ -25,7 +25,7 @@ def _unit_in_reach(request):
     user = request.user
     managed = agencies_where(user, Role.CENTER_MANAGER)
     sees_all = user.is_superuser or bool(agencies_where(user, Role.PROCEDURE_ADMIN))
-    if not sees_all and not managed:
+    if not reads_figures(user):
         raise PermissionDenied()
     code = request.GET.get("agency", "")
     agency = Agency.objects.filter(code=code).first() if code else None

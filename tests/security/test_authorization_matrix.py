@@ -84,7 +84,7 @@ MATRIX = {
     "bo-desk": only({"officer_here", "officer_other"}),
     "bo-register-organization": only({"officer_here", "officer_other"}),
     # Anyone signed in has organisations to list (perhaps none); claiming desk dossiers is for citizens.
-    "organizations": only(PAGE_PEOPLE), "claim": only({"citizen_a", "citizen_b"}),
+    "organizations": only(PAGE_PEOPLE), "account": only(PAGE_PEOPLE), "claim": only({"citizen_a", "citizen_b"}),
     "bo-claim-many": only(set(), REFUSED), "bo-task-action": only(set(), REFUSED),
     "bo-complete": only(set(), REFUSED), "bo-apologise": only(set(), REFUSED),
     "apply": only(set(), REFUSED),
@@ -219,6 +219,7 @@ def urls(world):
         "oauth-server-metadata": "/o/.well-known/oauth-authorization-server",
         "bo-dossier": f"/backoffice/dossiers/{d}/", "bo-desk": "/backoffice/desk/",
         "bo-register-organization": "/backoffice/desk/organizations/new/", "organizations": "/accounts/organizations/",
+        "account": "/accounts/",
         "claim": "/my/claim/", "bo-claim-many": "/backoffice/claim/",
         "bo-task-action": f"/backoffice/tasks/{t}/", "bo-complete": f"/backoffice/tasks/{t}/complete/",
         "bo-apologise": f"/backoffice/dossiers/{d}/apologise/", "catalogue": "/procedures/", "procedure": "/procedures/2.000575/",
