@@ -43,3 +43,6 @@ AXES_ENABLED = False
 # Tests read English messages; the Vietnamese ones (the default language) are checked where
 # they matter: rendered documents, notifications, the reference image.
 LANGUAGE_CODE = "en"
+# Every test client builds the middleware anew: WhiteNoise looks files up when asked instead
+# of indexing STATIC_ROOT each time (a `make run` leaves a thousand files there).
+WHITENOISE_AUTOREFRESH = True
