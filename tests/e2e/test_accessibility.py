@@ -65,6 +65,8 @@ def citizen_pages(world):
         ("notices", "/notices/"),
         ("account-contacts", "/accounts/contacts/"),
         ("account-data", "/accounts/my-data/"),
+        ("account", "/accounts/"), ("organisations", "/accounts/organizations/"), ("claim", "/my/claim/"),
+        ("procedure-for-whom", "/procedures/1.009994/"),
     ]
 
 
@@ -126,6 +128,7 @@ def test_the_officers_path_passes_axe(page_for, world):
     problems += visit(desk, "/backoffice/", "queue")
     problems += visit(desk, f"/backoffice/dossiers/{world.submitted.pk}/", "task-intake")
     problems += visit(desk, "/backoffice/desk/", "desk")
+    problems += visit(desk, "/backoffice/desk/organizations/new/", "register-organisation")
     officer = page_for("congchuc.dongha")
     problems += visit(officer, "/backoffice/?scope=mine", "my-tasks")
     problems += visit(officer, f"/backoffice/dossiers/{world.appraisal.pk}/", "task-appraisal")
