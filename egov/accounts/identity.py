@@ -151,9 +151,11 @@ def foreigner_at_desk(officer, passport_number, nationality, full_name, *, passp
 
 
 def applicant_for_client(client_user, personal_id, full_name, **contact):
-    """The citizen another system files for: the verified account of that number (the name
-    must match), else the account this same client opened for that number before, else a
-    new one (its number unverified: a client's word does not verify it)."""
+    """The person someone files for without a desk officer seeing their card: another system
+    (``client_user``, its service account) or a citizen filing as a representative. The
+    verified account of that number (the name must match), else the account this same filer
+    opened for that number before, else a new one (its number unverified: the filer's word
+    does not verify it)."""
     try:
         validate_personal_id(personal_id)
     except ValidationError as exc:
