@@ -67,7 +67,8 @@ def claim(user, dossier, channel, code):
         raise InvalidInput(errors=exc.message_dict, code="identity_mismatch")
     with transaction.atomic():
         identity.take_over(opened, user)
-        moved = list(Dossier.objects.select_for_update().filter(applicant=opened).select_related("organization"))
+        mine = Dossier.objects.filter(applicant=opened).select_related("organization")
+        moved = list(mine.select_for_update(of=("self",)))
         for item in moved:
             item.applicant = user
             item.save(update_fields=["applicant", "updated_at"])
