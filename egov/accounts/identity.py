@@ -103,6 +103,21 @@ def applicant_at_desk(officer, personal_id, full_name, *, phone="", email="", ad
     return account
 
 
+def checked_passport(passport_number, nationality):
+    """(number, country code) of a passport as written on it, or ValidationError by field."""
+    number, country = normalise_passport(passport_number), str(nationality or "").upper()
+    errors = {}
+    try:
+        validate_passport(number)
+    except ValidationError as exc:
+        errors["passport_number"] = exc.messages
+    if country not in countries:
+        errors["nationality"] = [_("Choose the country that issued the passport.")]
+    if errors:
+        raise ValidationError(errors)
+    return number, country
+
+
 def verified_passport(passport_number, nationality):
     """The account holding this passport verified, or None."""
     number = normalise_passport(passport_number)
@@ -118,16 +133,7 @@ def foreigner_at_desk(officer, passport_number, nationality, full_name, *, passp
     """A foreign national at the desk, as the officer read them off their passport: the
     account holding it verified (the name must match), else a new account with the passport
     verified by this officer, who must have seen it."""
-    errors = {}
-    try:
-        validate_passport(passport_number)
-    except ValidationError as exc:
-        errors["passport_number"] = exc.messages
-    nationality = (nationality or "").upper()
-    if nationality not in countries:
-        errors["nationality"] = [_("Choose the country that issued the passport.")]
-    if errors:
-        raise ValidationError(errors)
+    passport_number, nationality = checked_passport(passport_number, nationality)
     account = verified_passport(passport_number, nationality)
     if account is not None:
         check_name(account, full_name, officer, "desk")
@@ -143,7 +149,7 @@ def foreigner_at_desk(officer, passport_number, nationality, full_name, *, passp
             generated_username(), full_name=full_name.strip(), phone=contact.get("phone", ""),
             email=contact.get("email", ""), address=contact.get("address", ""), actor=officer, registered_by=officer,
         )  # fmt: skip
-        account.passport_number, account.nationality = normalise_passport(passport_number), nationality
+        account.passport_number, account.nationality = passport_number, nationality
         account.passport_verified_at, account.passport_verified_by = timezone.now(), officer
         account.save(update_fields=["passport_number", "nationality", "passport_verified_at", "passport_verified_by"])
         record(officer, "identity.passport_verified", account)

@@ -10,11 +10,6 @@ from django.utils.translation import gettext as _
 from . import organizations
 
 
-def _said(exc):
-    said = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
-    return " ".join(m for ms in said for m in ms)
-
-
 @login_required
 def my_organizations(request):
     user = request.user
@@ -32,7 +27,7 @@ def my_organizations(request):
                                          request.POST.get("full_name", ""))  # fmt: skip
                 messages.success(request, _("This person may now file for the organisation and see its dossiers."))
         except ValidationError as exc:
-            messages.error(request, _said(exc))
+            messages.error(request, " ".join(exc.messages))
         return redirect("accounts:organizations")
     represented = [(org, organizations.members_of(org)) for org in organizations.represented_by(user)]
     staff_of = organizations.filing_for(user).exclude(legal_representative=user)

@@ -33,8 +33,8 @@ def filing_for(user):
     ).distinct()
 
 
-def may_file_for(user, organization):
-    return filing_for(user).filter(pk=organization.pk).exists()
+def may_file_for(user, organization_id):
+    return filing_for(user).filter(pk=organization_id).exists()
 
 
 def by_tax_code(tax_code):

@@ -300,7 +300,6 @@ def register_organization(request):
                              % {"name": organization.name})  # fmt: skip
             return redirect("backoffice:desk")
         except ValidationError as exc:
-            said = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
-            problems.extend(m for ms in said for m in ms)
+            problems.extend(exc.messages)
     return render(request, "backoffice/register_organization.html", {"values": values, "problems": problems},
                   status=400 if problems else 200)  # fmt: skip

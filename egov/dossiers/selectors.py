@@ -38,7 +38,7 @@ def visible_dossiers(user):
         # webhooks follow too, kept in one place (ApiClient.dossier_condition).
         return qs.filter(dossiers_readable_by(user))
     agencies = {agency for _role, agency in role_pairs(user)}
-    condition = applicant_side(user)
+    own = condition = applicant_side(user)
     if agencies:
         condition |= (
             Q(receiving_agency__in=agencies)
@@ -46,7 +46,7 @@ def visible_dossiers(user):
             | Q(pk__in=DossierTask.objects.filter(agency__in=agencies).values("dossier_id"))
         )
         # Staff never see other people's drafts: a draft is the applicant's until submitted.
-        condition &= ~Q(status=Dossier.Status.DRAFT) | applicant_side(user)
+        condition &= ~Q(status=Dossier.Status.DRAFT) | own
     return qs.filter(condition)
 
 
@@ -78,7 +78,7 @@ def get_dossier(user, dossier_id):
 def is_applicant_side(user, dossier):
     if user.pk in (dossier.applicant_id, dossier.created_by_id, dossier.representative_id):
         return True
-    return dossier.organization_id is not None and organizations.may_file_for(user, dossier.organization)
+    return dossier.organization_id is not None and organizations.may_file_for(user, dossier.organization_id)
 
 
 def _task_qs():

@@ -53,6 +53,7 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
     version = catalog.version_in_force(procedure_code)
     if version is None:
         raise NotFound(_("No procedure with this code is in force."))
+    parties.check_served(parties.kind_of(applicant), version.spec)
     receiving = None
     if user.kind == User.Kind.CITIZEN:
         channel = channel or Channel.ONLINE
@@ -76,7 +77,6 @@ def create_draft(user, procedure_code, data=None, channel=None, applicant=None, 
             raise InvalidInput(errors={"channel": [_("At the desk a dossier comes in person or by post.")]})
         receiving = _desk_agency(user, agency_code)
         who = parties.for_desk(user, applicant, representative)
-    who.check_allowed_by(version.spec)
     return _new_draft(user, version, channel, who, receiving, data)
 
 

@@ -17,15 +17,13 @@ Whoever represents, the procedure's rules see ``applicant.represented`` and may 
 authorisation paper; the intake officer checks it as any other paper.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from egov.accounts import identity, organizations
 from egov.accounts.models import Organization, User
-from egov.accounts.validators import normalise_passport, validate_passport
 from egov.common.errors import InvalidInput, NotAllowed
 from egov.common.vocabulary import ApplicantType
 
@@ -37,55 +35,61 @@ class Parties:
     organization: Organization | None = None
     representative: User | None = None
 
-    def check_allowed_by(self, spec):
-        """The procedure says which kinds of applicant it serves (``applicant_types``)."""
-        if self.applicant_type not in spec.applicant_types:
-            allowed = ", ".join(str(ApplicantType(kind).label).lower() for kind in spec.applicant_types)
-            raise InvalidInput(
-                errors={"applicant.type": [_("This procedure is for: %(kinds)s.") % {"kinds": allowed}]},
-                code="applicant_type",
-            )
+    def filed_by(self, person):
+        """The same parties, filed by ``person``: their representative, unless they are the
+        applicant's own person (nobody represents themselves, nor the organisation they are
+        the legal representative of)."""
+        if person is None or person.pk == self.applicant.pk:
+            return self
+        return replace(self, representative=person)
 
 
-def _kind(applicant):
-    kind = (applicant or {}).get("type") or ApplicantType.INDIVIDUAL
+def kind_of(applicant):
+    """The kind of applicant a request names (a dossier is for a person unless it says else)."""
+    kind = (applicant.get("type") if isinstance(applicant, dict) else None) or ApplicantType.INDIVIDUAL
     if kind not in ApplicantType.values:
         raise InvalidInput(errors={"applicant.type": [_("Choose individual, organisation or foreign national.")]})
     return kind
 
 
+def check_served(kind, spec):
+    """The procedure says which kinds of applicant it serves (``applicant_types``): checked
+    before anyone's account is looked up or opened."""
+    if kind not in spec.applicant_types:
+        allowed = ", ".join(str(ApplicantType(served).label).lower() for served in spec.applicant_types)
+        raise InvalidInput(
+            errors={"applicant.type": [_("This procedure is for: %(kinds)s.") % {"kinds": allowed}]},
+            code="applicant_type",
+        )
+
+
 def _invalid(exc, prefix="applicant."):
-    """A ValidationError from accounts, as the field errors of this request."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-    fields = {(k if k.startswith(prefix) else f"{prefix}{k}").rstrip("."): v for k, v in errors.items()}
+    """A ValidationError from accounts (field errors), as the field errors of this request."""
+    fields = {(k if k.startswith(prefix) else f"{prefix}{k}"): v for k, v in exc.message_dict.items()}
     return InvalidInput(
         errors=fields, code="identity_mismatch" if isinstance(exc, identity.IdentityMismatch) else "invalid"
     )
 
 
-def _organization(filer, tax_code, representative):
-    """An organisation and who files for it: its legal representative is the applicant of
-    record's person; anyone else who files is its representative."""
+def _organization(filer, tax_code):
+    """A registered organisation: its legal representative is the applicant of record's person."""
     organization = organizations.by_tax_code(tax_code or "")
     if organization is None:
         raise InvalidInput(errors={"applicant.tax_code": [
             _("No organisation is registered with this tax code; it registers at a one-stop desk.")
         ]})  # fmt: skip
-    if filer is not None and not organizations.may_file_for(filer, organization):
+    if filer is not None and not organizations.may_file_for(filer, organization.pk):
         raise NotAllowed(_("You may not file for this organisation: its legal representative names who may."))
-    legal = organization.legal_representative
-    if representative is not None and representative.pk == legal.pk:
-        representative = None
-    return Parties(legal, ApplicantType.ORGANIZATION, organization, representative)
+    return Parties(organization.legal_representative, ApplicantType.ORGANIZATION, organization)
 
 
 def for_citizen(user, applicant):
     """A citizen online: for themselves, as a foreign national, for an organisation, or for
     another person."""
     applicant = applicant if isinstance(applicant, dict) else {}
-    kind = _kind(applicant)
+    kind = kind_of(applicant)
     if kind == ApplicantType.ORGANIZATION:
-        return _organization(user, applicant.get("tax_code"), representative=user)
+        return _organization(user, applicant.get("tax_code")).filed_by(user)
     if kind == ApplicantType.FOREIGNER:
         _declare_passport(user, applicant)
         return Parties(user, ApplicantType.FOREIGNER)
@@ -96,27 +100,18 @@ def for_citizen(user, applicant):
         other = identity.applicant_for_client(user, personal_id, str(applicant.get("full_name") or ""))
     except ValidationError as exc:
         raise _invalid(exc)
-    if other.pk == user.pk:
-        return Parties(user)
-    return Parties(other, ApplicantType.INDIVIDUAL, representative=user)
+    return Parties(other).filed_by(user)
 
 
 def _declare_passport(user, applicant):
     """A foreign national online: the passport on their account, typed now if none is there
     yet. Typed, it is data, not identity: the intake officer checks the passport itself."""
-    number = normalise_passport(applicant.get("passport_number"))
-    nationality = str(applicant.get("nationality") or "").upper()
-    if not number and user.passport_number and user.nationality:
+    if not applicant.get("passport_number") and user.passport_number and user.nationality:
         return
-    errors = {}
     try:
-        validate_passport(number)
+        number, nationality = identity.checked_passport(applicant.get("passport_number"), applicant.get("nationality"))
     except ValidationError as exc:
-        errors["applicant.passport_number"] = exc.messages
-    if nationality not in countries:
-        errors["applicant.nationality"] = [_("Choose the country that issued the passport.")]
-    if errors:
-        raise InvalidInput(errors=errors)
+        raise _invalid(exc)
     if user.passport_verified and (number, nationality) != (user.passport_number, user.nationality.code):
         raise InvalidInput(errors={"applicant.passport_number": [
             _("Your account holds a passport an officer checked; a new one is checked at a desk.")
@@ -127,14 +122,19 @@ def _declare_passport(user, applicant):
 
 def for_desk(officer, applicant, representative=None):
     """At the desk: the applicant as on their ID card or passport, or a registered
-    organisation; and the person standing for them, when it is someone else."""
-    person = _desk_person(officer, representative, "representative.") if representative else None
+    organisation; then the person standing for them, when it is someone else (checked in
+    that order, so that a wrong applicant opens no account for the person standing there)."""
+    who = _desk_applicant(officer, applicant)
+    return who.filed_by(_desk_person(officer, representative, "representative.") if representative else None)
+
+
+def _desk_applicant(officer, applicant):
     if isinstance(applicant, User):
-        return Parties(applicant, representative=person)
+        return Parties(applicant)
     if isinstance(applicant, dict):
-        kind = _kind(applicant)
+        kind = kind_of(applicant)
         if kind == ApplicantType.ORGANIZATION:
-            return _organization(None, applicant.get("tax_code"), representative=person)
+            return _organization(None, applicant.get("tax_code"))
         if kind == ApplicantType.FOREIGNER:
             try:
                 found = identity.foreigner_at_desk(
@@ -144,8 +144,8 @@ def for_desk(officer, applicant, representative=None):
                 )  # fmt: skip
             except ValidationError as exc:
                 raise _invalid(exc)
-            return Parties(found, ApplicantType.FOREIGNER, representative=person)
-        return Parties(_desk_person(officer, applicant, "applicant."), representative=person)
+            return Parties(found, ApplicantType.FOREIGNER)
+        return Parties(_desk_person(officer, applicant, "applicant."))
     if not applicant:
         raise InvalidInput(errors={"applicant": [_("Say who the applicant is (personal ID number).")]})
     found = identity.verified_account(str(applicant))
@@ -155,7 +155,7 @@ def for_desk(officer, applicant, representative=None):
             "ID card at the desk."
         )
         raise InvalidInput(errors={"applicant": [message]})
-    return Parties(found, representative=person)
+    return Parties(found)
 
 
 def _contacts(values):
@@ -176,22 +176,17 @@ def for_client(client_user, applicant):
     """Another system files for a citizen it identified, or for a registered organisation."""
     if not isinstance(applicant, dict):
         raise InvalidInput(errors={"applicant": [_("Give the applicant as {personal_id, full_name, …}.")]})
-    kind = _kind(applicant)
-    if kind == ApplicantType.ORGANIZATION:
-        try:
-            tax_code, name = str(applicant.get("tax_code") or ""), str(applicant.get("name") or "")
-            organization = organizations.for_client(tax_code, name)
-        except ValidationError as exc:
-            raise _invalid(exc)
-        return Parties(organization.legal_representative, ApplicantType.ORGANIZATION, organization)
+    kind = kind_of(applicant)
     if kind == ApplicantType.FOREIGNER:
         raise InvalidInput(errors={"applicant.type": [_("A foreign national files online or at a desk.")]})
     try:
-        found = identity.applicant_for_client(
+        if kind == ApplicantType.ORGANIZATION:
+            organization = organizations.for_client(str(applicant.get("tax_code") or ""),
+                                                    str(applicant.get("name") or ""))  # fmt: skip
+            return Parties(organization.legal_representative, ApplicantType.ORGANIZATION, organization)
+        return Parties(identity.applicant_for_client(
             client_user, str(applicant.get("personal_id") or "").strip(), str(applicant.get("full_name") or ""),
             **_contacts(applicant),
-        )  # fmt: skip
+        ))  # fmt: skip
     except ValidationError as exc:
-        code = "identity_mismatch" if any("full_name" in key for key in exc.message_dict) else "invalid"
-        raise InvalidInput(errors=exc.message_dict, code=code)
-    return Parties(found)
+        raise _invalid(exc)
