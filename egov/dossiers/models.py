@@ -182,7 +182,9 @@ class Dossier(models.Model):
 
     @property
     def spec(self):
-        if self._meta.get_field("version").is_cached(self):
+        # A version loaded with its definition is read from; one loaded without it (the
+        # queues defer it) would fetch it per dossier, so the per-process cache is read instead.
+        if self._meta.get_field("version").is_cached(self) and "definition" not in self.version.get_deferred_fields():
             return self.version.spec
         # The pinned version is published and never changes: parsed once per process.
         return pinned_spec(self.version_id)
